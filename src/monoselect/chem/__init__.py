@@ -1,0 +1,1 @@
+"""Chemistry layer (RDKit only here): molecules, reactive sites, symmetry, products, masses."""

@@ -1,0 +1,88 @@
+"""Read the shipped data tables (substrates, reagents, electrophile classes) once."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+
+@dataclass(frozen=True)
+class SubstrateEntry:
+    name: str
+    aliases: tuple[str, ...]
+    smiles: str
+
+
+@dataclass(frozen=True)
+class ReagentEntry:
+    name: str
+    aliases: tuple[str, ...]
+    smiles: str
+    mw: float
+    density: float | None
+    byproduct: str
+    releases_acid: str | None
+
+
+@dataclass(frozen=True)
+class ElectrophileClass:
+    name: str
+    label: str
+    pattern: str
+    reaction: str
+    k_default: float
+    k_status: str
+
+
+def _text(name: str) -> str:
+    return resources.files("monoselect.data").joinpath(name).read_text(encoding="utf-8")
+
+
+def _key(name: str) -> str:
+    return "".join(name.lower().split())
+
+
+@lru_cache(maxsize=1)
+def substrates() -> dict[str, SubstrateEntry]:
+    """Substrate table keyed by every normalised name and alias."""
+    table: dict[str, SubstrateEntry] = {}
+    for row in csv.DictReader(_text("substrates.csv").splitlines()):
+        aliases = tuple(a for a in (row["aliases"] or "").split(";") if a)
+        entry = SubstrateEntry(row["name"], aliases, row["smiles"])
+        for name in (entry.name, *aliases):
+            table[_key(name)] = entry
+    return table
+
+
+@lru_cache(maxsize=1)
+def reagents() -> dict[str, ReagentEntry]:
+    """Reagent table keyed by every normalised name and alias."""
+    table: dict[str, ReagentEntry] = {}
+    for row in yaml.safe_load(_text("reagents.yaml")):
+        entry = ReagentEntry(
+            name=row["name"],
+            aliases=tuple(row.get("aliases") or ()),
+            smiles=row["smiles"],
+            mw=float(row["mw"]),
+            density=row.get("density"),
+            byproduct=row["byproduct"],
+            releases_acid=row.get("releases_acid"),
+        )
+        for name in (entry.name, *entry.aliases):
+            table[_key(name)] = entry
+    return table
+
+
+@lru_cache(maxsize=1)
+def electrophile_classes() -> tuple[ElectrophileClass, ...]:
+    """Electrophile classes in the order they are tried."""
+    return tuple(ElectrophileClass(**row) for row in yaml.safe_load(_text("electrophile_classes.yaml")))
+
+
+def lookup_key(name: str) -> str:
+    """Normalise a typed name the way the tables are keyed (case and spaces ignored)."""
+    return _key(name)
