@@ -38,7 +38,7 @@ class Substrate:
     name: str
     smiles: str  # canonical, without atom maps
     sites: ReactiveSites
-    mapped_smiles: str  # keeps the locant maps used for labels
+    mapped_smiles: str  # as given (site atom indices refer to it), with locant maps
 
     def mol(self):
         from rdkit import Chem
@@ -134,7 +134,8 @@ def resolve_substrate(text: str, *, field: str = "substrate") -> Substrate:
     if entry is None and not _looks_like_smiles(text.strip()):
         raise _unknown(text, field, tables.substrates())
     name = entry.name if entry else text.strip()
-    mapped = _parse_smiles(entry.smiles if entry else text.strip(), field)
+    given = entry.smiles if entry else text.strip()
+    mapped = _parse_smiles(given, field)
     sites = find_sites(mapped)
     if not sites.atoms:
         raise InvalidStructure(
@@ -150,7 +151,7 @@ def resolve_substrate(text: str, *, field: str = "substrate") -> Substrate:
     plain = Chem.Mol(mapped)
     for atom in plain.GetAtoms():
         atom.SetAtomMapNum(0)
-    return Substrate(name, Chem.MolToSmiles(plain), sites, Chem.MolToSmiles(mapped))
+    return Substrate(name, Chem.MolToSmiles(plain), sites, given)
 
 
 def classify_electrophile(mol) -> tables.ElectrophileClass | None:

@@ -1,0 +1,51 @@
+"""monoselect: predict mono- vs bis-functionalisation of symmetric diamines.
+
+The public API; everything else is internal. Names load lazily so that the command line
+starts fast (RDKit, SciPy and numba are imported only when a function needs them).
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "InvalidInput",
+    "InvalidStructure",
+    "MonoselectError",
+    "Scenario",
+    "SimulationResult",
+    "SolverFailure",
+    "UnknownReagent",
+    "final_split",
+    "load_scenario",
+    "make_scenario",
+    "simulate",
+    "species_table",
+]
+
+_WHERE = {
+    "InvalidInput": "monoselect.errors",
+    "InvalidStructure": "monoselect.errors",
+    "MonoselectError": "monoselect.errors",
+    "SolverFailure": "monoselect.errors",
+    "UnknownReagent": "monoselect.errors",
+    "Scenario": "monoselect.scenario",
+    "load_scenario": "monoselect.scenario",
+    "make_scenario": "monoselect.scenario",
+    "SimulationResult": "monoselect.api",
+    "simulate": "monoselect.api",
+    "species_table": "monoselect.api",
+    "final_split": "monoselect.kinetics.closed_form",
+}
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        import importlib
+
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    raise AttributeError(f"module 'monoselect' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(__all__)

@@ -1,0 +1,105 @@
+"""What a run produced: amounts over time, final split, yields, conversion and balances."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from monoselect.kinetics.network import Network
+from monoselect.kinetics.simulate import Problem, Trajectory
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Amounts (mol) and fractions of substrate units per species over time, and summaries.
+
+    Fractions are of the substrate units present at that time (charged so far), so they sum
+    to 1 during a substrate feed too. Balances are relative residuals of substrate units and
+    electrophile units against what was charged up to that time.
+    """
+
+    labels: tuple[str, ...]
+    degree: tuple[int, ...]  # electrophile units per molecule of each species
+    time: np.ndarray  # s
+    amounts: np.ndarray  # [time, species], mol
+    electrophile: np.ndarray  # mol left
+    volume: np.ndarray  # L
+    substrate_charged: float  # mol, whole run
+    electrophile_charged: float
+    status: int
+    steps: int
+    method: str
+    notes: tuple[str, ...]
+
+    @property
+    def fractions(self) -> np.ndarray:
+        """[time, species] fraction of substrate units, clipped at solver noise below 0."""
+        a = np.clip(self.amounts, 0.0, None)
+        total = a.sum(axis=1, keepdims=True)
+        # before any substrate is in the flask (inverse addition at t = 0) every fraction is 0
+        return np.divide(a, total, out=np.zeros_like(a), where=total > 0)
+
+    @property
+    def final_fractions(self) -> dict[str, float]:
+        return dict(zip(self.labels, map(float, self.fractions[-1]), strict=True))
+
+    def by_degree(self, degree: int) -> float:
+        """Final amount (mol) of all species with ``degree`` substitutions (regioisomers summed)."""
+        pick = [i for i, d in enumerate(self.degree) if d == degree]
+        return float(self.amounts[-1, pick].sum())
+
+    @property
+    def mono_yield_on_substrate(self) -> float:
+        return self.by_degree(1) / self.substrate_charged
+
+    @property
+    def mono_yield_on_electrophile(self) -> float:
+        if self.electrophile_charged <= 0:
+            return 0.0
+        return self.by_degree(1) / self.electrophile_charged
+
+    @property
+    def conversion(self) -> float:
+        """Substrate conversion: fraction of substrate units no longer starting material."""
+        return 1.0 - float(self.fractions[-1, 0])
+
+    @property
+    def electrophile_left(self) -> float:
+        return float(self.electrophile[-1]) / self.electrophile_charged if self.electrophile_charged else 0.0
+
+    def balance_residuals(self, problem: Problem) -> dict[str, float]:
+        """Largest relative residual over the run for substrate and electrophile units."""
+        charged_s = np.full(self.time.shape, problem.substrate)
+        charged_e = np.full(self.time.shape, problem.electrophile)
+        start = 0.0
+        for stage in problem.stages:
+            fed = np.clip(self.time - start, 0.0, stage.duration)
+            charged_s = charged_s + stage.substrate_rate * fed
+            charged_e = charged_e + stage.electrophile_rate * fed
+            start += stage.duration
+        units_s = self.amounts.sum(axis=1)
+        units_e = self.electrophile + self.amounts @ np.asarray(self.degree, dtype=float)
+        return {
+            "substrate_units": float(np.max(np.abs(units_s - charged_s)) / self.substrate_charged),
+            "electrophile_units": float(
+                np.max(np.abs(units_e - charged_e)) / max(self.electrophile_charged, self.substrate_charged)
+            ),
+        }
+
+
+def make_outcome(problem: Problem, network: Network, traj: Trajectory) -> Outcome:
+    return Outcome(
+        labels=network.labels,
+        degree=tuple(int(sum(p)) for p in network.patterns),
+        time=traj.time,
+        amounts=traj.species,
+        electrophile=traj.electrophile,
+        volume=traj.volume,
+        substrate_charged=problem.substrate_charged,
+        electrophile_charged=problem.electrophile_charged,
+        status=traj.status,
+        steps=traj.steps,
+        method=traj.method,
+        notes=traj.notes,
+    )

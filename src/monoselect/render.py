@@ -1,0 +1,67 @@
+"""Rich renderings of results for the terminal (the core never prints)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+
+def _species_table(species) -> Table:
+    table = Table(title="Species", title_justify="left")
+    for col in ("species", "SMILES", "formula", "MW", "[M+H]+", "[M+2H]2+", "Cl/Br pattern"):
+        table.add_column(col, justify="right" if col in ("MW", "[M+H]+", "[M+2H]2+") else "left")
+    for s in species:
+        iso = " ".join(f"M+{o}:{p:.2f}" for o, p in s.isotopes) or "-"
+        table.add_row(s.label, s.smiles, s.formula, f"{s.mw:.2f}", f"{s.mz_h:.4f}", f"{s.mz_2h:.4f}", iso)
+    return table
+
+
+def print_species(table, svg=None) -> None:
+    console = Console()
+    console.print(f"[bold]{table.substrate.name}[/] + [bold]{table.electrophile.name}[/] "
+                  f"({table.electrophile.class_label}); sites: {', '.join(table.substrate.sites.locants)}")
+    console.print(_species_table(table.species))
+    if svg:
+        console.print(f"structures written to {svg}")
+
+
+def print_simulation(result, plot=None) -> None:
+    console = Console()
+    o = result.outcome
+    s = result.scenario
+    console.print(
+        f"[bold]{s.substrate}[/] + [bold]{s.eq:g} eq {s.electrophile}[/], "
+        f"{s.substrate_eq:g} eq substrate, {result.scenario.resolved()['conc_M']:g} M, "
+        + ("one portion" if not result.problem.stages else f"fed over {result.problem.feed_end / 3600:g} h")
+        + (" (inverse addition)" if s.mode == "inverse" else "")
+    )
+    table = Table(title="Over time (fraction of substrate units)", title_justify="left")
+    table.add_column("time", justify="right")
+    for label in o.labels:
+        table.add_column(label, justify="right")
+    import numpy as np
+
+    end = float(o.time[-1])
+    marks = sorted({*np.geomspace(max(end, 1.0) / 1000, end, 7).tolist(), end}) if end > 0 else [0.0]
+    for mark in marks:
+        i = min(int(np.searchsorted(o.time, mark)), len(o.time) - 1)
+        t = o.time[i]
+        when = f"{t / 3600:.3g} h" if t >= 3600 else f"{t / 60:.3g} min" if t >= 60 else f"{t:.3g} s"
+        table.add_row(when, *(f"{v:.3f}" for v in o.fractions[i]))
+    console.print(table)
+    summary = Table(show_header=False, title="Result", title_justify="left")
+    summary.add_row("mono yield on substrate", f"{o.mono_yield_on_substrate:.1%}")
+    summary.add_row("mono yield on electrophile", f"{o.mono_yield_on_electrophile:.1%}")
+    summary.add_row("substrate conversion", f"{o.conversion:.1%}")
+    summary.add_row("electrophile left", f"{o.electrophile_left:.2e}")
+    bal = result.balance()
+    summary.add_row("balance residuals", f"substrate {bal['substrate_units']:.1e}, electrophile {bal['electrophile_units']:.1e}")
+    console.print(summary)
+    console.print(_species_table(result.table.species))
+    console.print("[bold]Assumptions[/]")
+    for a in result.assumptions:
+        console.print(f"  - {a}", highlight=False)
+    for w in result.warnings:
+        console.print(f"[yellow]warning:[/] {w}", highlight=False)
+    if plot:
+        console.print(f"plot written to {plot}")

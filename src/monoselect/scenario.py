@@ -1,0 +1,160 @@
+"""The Scenario: what the chemist asks, validated once, with units resolved at this edge."""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from monoselect.errors import InvalidInput
+from monoselect.units import parse_quantity
+
+Quantity = float | int | str
+
+
+class FeedStep(BaseModel):
+    """One stage of a multi-stage feed: ``eq`` of the fed reagent over ``time`` (0 eq = hold)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    eq: float = Field(ge=0)
+    time: Quantity
+
+    @property
+    def seconds(self) -> float:
+        return parse_quantity(self.time, "time", "feed.time")
+
+
+class Scenario(BaseModel):
+    """Substrate + electrophile + how they are brought together. Amounts are per ``scale``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    substrate: str = "1,4-diazepane"
+    electrophile: str = "Boc2O"
+    eq: float = Field(1.0, description="electrophile equivalents")
+    substrate_eq: float = Field(1.0, description="substrate equivalents")
+    scale: Quantity = "10 mmol"
+    conc: Quantity = Field("0.2 M", description="concentration of the reagent in the flask at start")
+    addition_time: Quantity = Field(0, description="feed time of the added reagent; 0 = one portion")
+    feed_conc: Quantity | None = Field(None, description="concentration of the fed solution")
+    mode: Literal["direct", "inverse"] = "direct"
+    feed: tuple[FeedStep, ...] | None = Field(None, description="multi-stage feed, overrides addition_time")
+    time: Quantity | None = Field(None, description="total time; default: until the limiting reagent is spent")
+    stop_conversion: float | None = Field(None, description="stop at this substrate conversion (0-1)")
+    kappa: float | None = None
+    rho: float | None = None
+    k: Quantity | None = Field(None, description="per-site rate constant of a fresh site, L/mol/s")
+
+    @field_validator("eq")
+    @classmethod
+    def _eq_positive(cls, v):
+        if not (v > 0 and math.isfinite(v)):
+            raise ValueError(f"electrophile equivalents must be > 0, got {v}")
+        return v
+
+    @field_validator("substrate_eq")
+    @classmethod
+    def _seq_positive(cls, v):
+        if not (v > 0 and math.isfinite(v)):
+            raise ValueError(f"substrate equivalents must be > 0, got {v}")
+        return v
+
+    @field_validator("kappa", "rho")
+    @classmethod
+    def _ratio_ok(cls, v):
+        if v is not None and not (v >= 0 and math.isfinite(v)):
+            raise ValueError(f"must be >= 0, got {v}")
+        return v
+
+    @model_validator(mode="after")
+    def _one_ratio(self):
+        if self.kappa is not None and self.rho is not None:
+            raise ValueError("give kappa or rho, not both (kappa = rho/2 for a symmetric diamine)")
+        return self
+
+    # resolved quantities (engine units) -------------------------------------------------
+    def amount(self) -> float:
+        return _positive(parse_quantity(self.scale, "amount", "scale"), "scale", "10 mmol")
+
+    def concentration(self) -> float:
+        return _positive(parse_quantity(self.conc, "concentration", "conc"), "conc", "0.2 M")
+
+    def feed_concentration(self) -> float | None:
+        if self.feed_conc is None:
+            return None
+        return _positive(parse_quantity(self.feed_conc, "concentration", "feed_conc"), "feed_conc", "1 M")
+
+    def addition_seconds(self) -> float:
+        value = parse_quantity(self.addition_time, "time", "addition_time")
+        if value < 0:
+            raise InvalidInput(f"addition time must be >= 0, got {self.addition_time}", field="addition_time")
+        return value
+
+    def total_seconds(self) -> float:
+        if self.time is None:
+            return math.inf
+        return _positive(parse_quantity(self.time, "time", "time"), "time", "5 h")
+
+    def rate_constant(self) -> float | None:
+        if self.k is None:
+            return None
+        return _positive(parse_quantity(self.k, "rate_constant", "k"), "k", "0.01 L/mol/s")
+
+    def resolved(self) -> dict:
+        """The scenario echoed back with every quantity in stated units."""
+        feed_c = self.feed_concentration()
+        return {
+            "substrate": self.substrate,
+            "electrophile": self.electrophile,
+            "eq": self.eq,
+            "substrate_eq": self.substrate_eq,
+            "scale_mmol": self.amount() * 1e3,
+            "conc_M": self.concentration(),
+            "addition_time_s": self.addition_seconds(),
+            "feed_conc_M": feed_c,
+            "mode": self.mode,
+            "feed": [{"eq": s.eq, "time_s": s.seconds} for s in self.feed] if self.feed else None,
+            "time_s": None if self.time is None else self.total_seconds(),
+            "stop_conversion": self.stop_conversion,
+            "kappa": self.kappa,
+            "rho": self.rho,
+            "k_L_per_mol_s": self.rate_constant(),
+        }
+
+
+def _positive(value: float, field: str, example: str) -> float:
+    if not value > 0:
+        raise InvalidInput(f"{field} must be > 0, got {value:g}", field=field, fix=f"give it like '{example}'")
+    return value
+
+
+def make_scenario(**fields) -> Scenario:
+    """Build a Scenario, turning pydantic's errors into one InvalidInput naming the field."""
+    try:
+        return Scenario(**{k: v for k, v in fields.items() if v is not None})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "scenario"
+        msg = err["msg"].removeprefix("Value error, ")
+        raise InvalidInput(msg, field=where) from None
+
+
+def load_scenario(path) -> Scenario:
+    """A Scenario from a YAML or JSON file."""
+    import json
+    from pathlib import Path
+
+    import yaml
+
+    p = Path(path)
+    if not p.is_file():
+        raise InvalidInput(f"no scenario file at {p}", field="scenario", fix="give the path of a .yaml or .json file")
+    text = p.read_text(encoding="utf-8")
+    try:
+        data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
+    except Exception as exc:
+        raise InvalidInput(f"cannot read {p}: {exc}", field="scenario") from None
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{p} must hold a mapping of scenario fields", field="scenario")
+    return make_scenario(**data)
