@@ -5,7 +5,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from monoselect.chem.molecules import Electrophile, Substrate, resolve_electrophile, resolve_substrate
+from monoselect.chem.molecules import (
+    Electrophile,
+    Substrate,
+    resolve_electrophile,
+    resolve_substrate,
+)
 from monoselect.chem.products import SpeciesInfo, species_structures
 from monoselect.errors import SolverFailure
 from monoselect.kinetics import rosenbrock as rb
@@ -45,9 +50,16 @@ class SimulationResult:
         return {
             "scenario": self.scenario.resolved(),
             "species": [
-                {"label": s.label, "smiles": s.smiles, "formula": s.formula, "mw": round(s.mw, 3),
-                 "monoisotopic": round(s.monoisotopic, 5), "mz_M_plus_H": round(s.mz_h, 4),
-                 "mz_M_plus_2H": round(s.mz_2h, 4), "isotopes": [list(p) for p in s.isotopes]}
+                {
+                    "label": s.label,
+                    "smiles": s.smiles,
+                    "formula": s.formula,
+                    "mw": round(s.mw, 3),
+                    "monoisotopic": round(s.monoisotopic, 5),
+                    "mz_M_plus_H": round(s.mz_h, 4),
+                    "mz_M_plus_2H": round(s.mz_2h, 4),
+                    "isotopes": [list(p) for p in s.isotopes],
+                }
                 for s in self.table.species
             ],
             "fractions": o.final_fractions,
@@ -59,8 +71,12 @@ class SimulationResult:
             "balance": self.balance(),
             "rate_constants": {
                 f"{self.table.network.labels[a]}->{self.table.network.labels[b]}": float(k)
-                for a, b, k in zip(self.table.network.reactant, self.table.network.product,
-                                   self.table.network.k, strict=True)
+                for a, b, k in zip(
+                    self.table.network.reactant,
+                    self.table.network.product,
+                    self.table.network.k,
+                    strict=True,
+                )
             },
             "assumptions": list(self.assumptions),
             "warnings": list(self.warnings),
@@ -86,14 +102,17 @@ def site_model(substrate: Substrate) -> SiteModel:
     return SiteModel(classes=s.classes, automorphisms=s.automorphisms, locants=s.locants)
 
 
-def rate_model(scenario: Scenario, substrate: Substrate, electrophile: Electrophile) -> tuple[RateModel, list[str]]:
+def rate_model(
+    scenario: Scenario, substrate: Substrate, electrophile: Electrophile
+) -> tuple[RateModel, list[str]]:
     """Per-site rate constants and the assumptions behind them."""
     notes = []
     k = scenario.rate_constant()
     if k is None:
         k = electrophile.k_default
         notes.append(
-            f"k_site = {k:g} L/mol/s for a fresh site ({electrophile.class_label}: {electrophile.k_status}); "
+            f"k_site = {k:g} L/mol/s for a fresh site "
+            f"({electrophile.class_label}: {electrophile.k_status}); "
             "sets the time scale only, not the final split"
         )
     else:
@@ -106,19 +125,28 @@ def rate_model(scenario: Scenario, substrate: Substrate, electrophile: Electroph
         notes.append(f"rho = {rho:g} per site (user-given), kappa = {rho / 2:g} for a diamine")
     else:
         rho = 1.0
-        notes.append("rho = 1: the sites react independently (kappa = 0.5) until reactivity from pKa is added")
+        notes.append(
+            "rho = 1: the sites react independently (kappa = 0.5) "
+            "until reactivity from pKa is added"
+        )
     n_classes = max(substrate.sites.classes) + 1
     if n_classes > 1:
-        notes.append("all site classes are given the same k_site (no regioselectivity) in this version")
+        notes.append(
+            "all site classes are given the same k_site (no regioselectivity) in this version"
+        )
     return RateModel(k_fresh=(k,) * n_classes, rho=rho), notes
 
 
-def species_table(substrate: str, electrophile: str, rates: RateModel | None = None) -> SpeciesTable:
+def species_table(
+    substrate: str, electrophile: str, rates: RateModel | None = None
+) -> SpeciesTable:
     """Species (up to symmetry) of ``substrate`` with ``electrophile``: structures, masses, m/z."""
     sub = resolve_substrate(substrate)
     el = resolve_electrophile(electrophile)
     model = site_model(sub)
-    net = build_network(model, rates or RateModel(k_fresh=(el.k_default,) * (max(model.classes) + 1)))
+    net = build_network(
+        model, rates or RateModel(k_fresh=(el.k_default,) * (max(model.classes) + 1))
+    )
     info = species_structures(sub, el, net.patterns, net.labels)
     return SpeciesTable(sub, el, net, tuple(info))
 
@@ -146,12 +174,15 @@ def simulate(scenario: Scenario) -> SimulationResult:
     outcome = make_outcome(problem, table.network, traj)
     if traj.status == rb.CAP_REACHED:
         warnings.append(
-            f"stopped at the time cap of {problem.time_cap / 86400:g} days before the limiting reagent "
+            f"stopped at the time cap of {problem.time_cap / 86400:g} days "
+            "before the limiting reagent "
             f"was spent ({outcome.electrophile_left:.2e} of the electrophile left); give --time"
         )
     if math.isinf(problem.t_end):
         assumptions.append("run until the limiting reagent is spent to 1e-9 of its charge")
     residual = max(outcome.balance_residuals(problem).values())
     if not residual < 1e-6:
-        raise SolverFailure(f"mass balance residual {residual:.2e} after integration", field="conditions")
+        raise SolverFailure(
+            f"mass balance residual {residual:.2e} after integration", field="conditions"
+        )
     return SimulationResult(scenario, table, problem, outcome, tuple(assumptions), tuple(warnings))

@@ -9,8 +9,11 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Predict SM / mono / bis for mono-functionalisation of diamines.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Predict SM / mono / bis for mono-functionalisation of diamines.",
+)
 
 
 def _fail(exc) -> None:
@@ -23,34 +26,65 @@ def _fail(exc) -> None:
 @app.command()
 def simulate(
     scenario: Annotated[Path | None, typer.Argument(help="scenario file (YAML or JSON)")] = None,
-    substrate: Annotated[str | None, typer.Option(help="name or SMILES, e.g. 1,4-diazepane")] = None,
+    substrate: Annotated[
+        str | None, typer.Option(help="name or SMILES, e.g. 1,4-diazepane")
+    ] = None,
     electrophile: Annotated[str | None, typer.Option(help="name or SMILES, e.g. Boc2O")] = None,
     eq: Annotated[float | None, typer.Option(help="electrophile equivalents")] = None,
     substrate_eq: Annotated[float | None, typer.Option(help="substrate equivalents")] = None,
     scale: Annotated[str | None, typer.Option(help="amount of 1 eq, e.g. '10 mmol'")] = None,
-    conc: Annotated[str | None, typer.Option(help="concentration in the flask, e.g. '0.2 M'")] = None,
-    addition_time: Annotated[str | None, typer.Option(help="feed time, e.g. '4 h' (0 = one portion)")] = None,
-    feed_conc: Annotated[str | None, typer.Option(help="concentration of the fed solution, e.g. '1 M'")] = None,
-    inverse: Annotated[bool, typer.Option("--inverse", help="feed the substrate into the electrophile")] = False,
-    time: Annotated[str | None, typer.Option(help="total time, e.g. '5 h' (default: until spent)")] = None,
-    stop_conversion: Annotated[float | None, typer.Option(help="stop at this substrate conversion (0-1)")] = None,
+    conc: Annotated[
+        str | None, typer.Option(help="concentration in the flask, e.g. '0.2 M'")
+    ] = None,
+    addition_time: Annotated[
+        str | None, typer.Option(help="feed time, e.g. '4 h' (0 = one portion)")
+    ] = None,
+    feed_conc: Annotated[
+        str | None, typer.Option(help="concentration of the fed solution, e.g. '1 M'")
+    ] = None,
+    inverse: Annotated[
+        bool, typer.Option("--inverse", help="feed the substrate into the electrophile")
+    ] = False,
+    time: Annotated[
+        str | None, typer.Option(help="total time, e.g. '5 h' (default: until spent)")
+    ] = None,
+    stop_conversion: Annotated[
+        float | None, typer.Option(help="stop at this substrate conversion (0-1)")
+    ] = None,
     kappa: Annotated[float | None, typer.Option(help="k2/k1 (molecular ratio)")] = None,
     rho: Annotated[float | None, typer.Option(help="per-site ratio after one substitution")] = None,
-    k: Annotated[str | None, typer.Option(help="per-site rate constant, e.g. '0.05 L/mol/s'")] = None,
+    k: Annotated[
+        str | None, typer.Option(help="per-site rate constant, e.g. '0.05 L/mol/s'")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
-    plot: Annotated[Path | None, typer.Option(help="write fractions over time (.png, .svg, .html)")] = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="write fractions over time (.png, .svg, .html)")
+    ] = None,
 ) -> None:
     """Simulate one scenario: SM / mono / bis over time and at the end."""
-    from monoselect import MonoselectError, load_scenario, make_scenario, simulate as run
+    from monoselect import MonoselectError, load_scenario, make_scenario
+    from monoselect import simulate as run
 
-    flags = dict(substrate=substrate, electrophile=electrophile, eq=eq, substrate_eq=substrate_eq,
-                 scale=scale, conc=conc, addition_time=addition_time, feed_conc=feed_conc,
-                 mode="inverse" if inverse else None, time=time, stop_conversion=stop_conversion,
-                 kappa=kappa, rho=rho, k=k)
+    flags = dict(
+        substrate=substrate,
+        electrophile=electrophile,
+        eq=eq,
+        substrate_eq=substrate_eq,
+        scale=scale,
+        conc=conc,
+        addition_time=addition_time,
+        feed_conc=feed_conc,
+        mode="inverse" if inverse else None,
+        time=time,
+        stop_conversion=stop_conversion,
+        kappa=kappa,
+        rho=rho,
+        k=k,
+    )
     try:
         base = load_scenario(scenario).model_dump(exclude_none=True) if scenario else {}
         given = {key: v for key, v in flags.items() if v is not None}
-        if ("kappa" in given or "rho" in given):
+        if "kappa" in given or "rho" in given:
             base.pop("kappa", None)
             base.pop("rho", None)
         result = run(make_scenario(**{**base, **given}))
@@ -84,8 +118,9 @@ def species(
             from monoselect.chem.products import depict_svg
 
             if svg.suffix.lower() != ".svg":
-                raise __import__("monoselect").InvalidInput("the picture is written as SVG", field="svg",
-                                                            fix="end the file name in .svg")
+                raise __import__("monoselect").InvalidInput(
+                    "the picture is written as SVG", field="svg", fix="end the file name in .svg"
+                )
             tmp = svg.with_name(svg.name + ".part")
             tmp.write_text(depict_svg(table.species), encoding="utf-8")
             tmp.replace(svg)

@@ -22,13 +22,18 @@ def write_time_course(result, path: str | Path) -> Path:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in _FORMATS:
-        raise InvalidInput(f"cannot write a plot as {path.name!r}", field="plot",
-                           fix="end the file name in .png, .svg or .html")
+        raise InvalidInput(
+            f"cannot write a plot as {path.name!r}",
+            field="plot",
+            fix="end the file name in .png, .svg or .html",
+        )
     if path.parent and not path.parent.exists():
         raise InvalidInput(f"folder {path.parent} does not exist", field="plot")
     o = result.outcome
     t, unit = _time_axis(o.time)
-    title = f"{result.scenario.substrate} + {result.scenario.eq:g} eq {result.scenario.electrophile}"
+    title = (
+        f"{result.scenario.substrate} + {result.scenario.eq:g} eq {result.scenario.electrophile}"
+    )
     tmp = path.with_name(path.name + ".part")
     if suffix == ".html":
         import plotly.graph_objects as go
@@ -36,8 +41,12 @@ def write_time_course(result, path: str | Path) -> Path:
         fig = go.Figure()
         for i, label in enumerate(o.labels):
             fig.add_trace(go.Scatter(x=t, y=o.fractions[:, i], mode="lines", name=label))
-        fig.update_layout(title=title, xaxis_title=f"time / {unit}",
-                          yaxis_title="fraction of substrate units", template="plotly_white")
+        fig.update_layout(
+            title=title,
+            xaxis_title=f"time / {unit}",
+            yaxis_title="fraction of substrate units",
+            template="plotly_white",
+        )
         # plotly.js is written once beside the page from the installed package: no CDN
         fig.write_html(str(tmp), include_plotlyjs="directory", full_html=True)
         tmp.replace(path)

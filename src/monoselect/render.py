@@ -12,14 +12,18 @@ def _species_table(species) -> Table:
         table.add_column(col, justify="right" if col in ("MW", "[M+H]+", "[M+2H]2+") else "left")
     for s in species:
         iso = " ".join(f"M+{o}:{p:.2f}" for o, p in s.isotopes) or "-"
-        table.add_row(s.label, s.smiles, s.formula, f"{s.mw:.2f}", f"{s.mz_h:.4f}", f"{s.mz_2h:.4f}", iso)
+        table.add_row(
+            s.label, s.smiles, s.formula, f"{s.mw:.2f}", f"{s.mz_h:.4f}", f"{s.mz_2h:.4f}", iso
+        )
     return table
 
 
 def print_species(table, svg=None) -> None:
     console = Console()
-    console.print(f"[bold]{table.substrate.name}[/] + [bold]{table.electrophile.name}[/] "
-                  f"({table.electrophile.class_label}); sites: {', '.join(table.substrate.sites.locants)}")
+    console.print(
+        f"[bold]{table.substrate.name}[/] + [bold]{table.electrophile.name}[/] "
+        f"({table.electrophile.class_label}); sites: {', '.join(table.substrate.sites.locants)}"
+    )
     console.print(_species_table(table.species))
     if svg:
         console.print(f"structures written to {svg}")
@@ -32,30 +36,42 @@ def print_simulation(result, plot=None) -> None:
     console.print(
         f"[bold]{s.substrate}[/] + [bold]{s.eq:g} eq {s.electrophile}[/], "
         f"{s.substrate_eq:g} eq substrate, {result.scenario.resolved()['conc_M']:g} M, "
-        + ("one portion" if not result.problem.stages else f"fed over {result.problem.feed_end / 3600:g} h")
+        + (
+            "one portion"
+            if not result.problem.stages
+            else f"fed over {result.problem.feed_end / 3600:g} h"
+        )
         + (" (inverse addition)" if s.mode == "inverse" else "")
     )
-    table = Table(title="Over time (fraction of substrate units)", title_justify="left")
+    console.print("[bold]Fraction of substrate units over time[/]")
+    table = Table()
     table.add_column("time", justify="right")
     for label in o.labels:
         table.add_column(label, justify="right")
     import numpy as np
 
     end = float(o.time[-1])
-    marks = sorted({*np.geomspace(max(end, 1.0) / 1000, end, 7).tolist(), end}) if end > 0 else [0.0]
+    marks = (
+        sorted({*np.geomspace(max(end, 1.0) / 1000, end, 7).tolist(), end}) if end > 0 else [0.0]
+    )
     for mark in marks:
         i = min(int(np.searchsorted(o.time, mark)), len(o.time) - 1)
         t = o.time[i]
-        when = f"{t / 3600:.3g} h" if t >= 3600 else f"{t / 60:.3g} min" if t >= 60 else f"{t:.3g} s"
+        when = (
+            f"{t / 3600:.3g} h" if t >= 3600 else f"{t / 60:.3g} min" if t >= 60 else f"{t:.3g} s"
+        )
         table.add_row(when, *(f"{v:.3f}" for v in o.fractions[i]))
     console.print(table)
-    summary = Table(show_header=False, title="Result", title_justify="left")
+    summary = Table(show_header=False)
     summary.add_row("mono yield on substrate", f"{o.mono_yield_on_substrate:.1%}")
     summary.add_row("mono yield on electrophile", f"{o.mono_yield_on_electrophile:.1%}")
     summary.add_row("substrate conversion", f"{o.conversion:.1%}")
     summary.add_row("electrophile left", f"{o.electrophile_left:.2e}")
     bal = result.balance()
-    summary.add_row("balance residuals", f"substrate {bal['substrate_units']:.1e}, electrophile {bal['electrophile_units']:.1e}")
+    summary.add_row(
+        "balance residuals",
+        f"substrate {bal['substrate_units']:.1e}, electrophile {bal['electrophile_units']:.1e}",
+    )
     console.print(summary)
     console.print(_species_table(result.table.species))
     console.print("[bold]Assumptions[/]")

@@ -35,13 +35,23 @@ class Scenario(BaseModel):
     eq: float = Field(1.0, description="electrophile equivalents")
     substrate_eq: float = Field(1.0, description="substrate equivalents")
     scale: Quantity = "10 mmol"
-    conc: Quantity = Field("0.2 M", description="concentration of the reagent in the flask at start")
-    addition_time: Quantity = Field(0, description="feed time of the added reagent; 0 = one portion")
+    conc: Quantity = Field(
+        "0.2 M", description="concentration of the reagent in the flask at start"
+    )
+    addition_time: Quantity = Field(
+        0, description="feed time of the added reagent; 0 = one portion"
+    )
     feed_conc: Quantity | None = Field(None, description="concentration of the fed solution")
     mode: Literal["direct", "inverse"] = "direct"
-    feed: tuple[FeedStep, ...] | None = Field(None, description="multi-stage feed, overrides addition_time")
-    time: Quantity | None = Field(None, description="total time; default: until the limiting reagent is spent")
-    stop_conversion: float | None = Field(None, description="stop at this substrate conversion (0-1)")
+    feed: tuple[FeedStep, ...] | None = Field(
+        None, description="multi-stage feed, overrides addition_time"
+    )
+    time: Quantity | None = Field(
+        None, description="total time; default: until the limiting reagent is spent"
+    )
+    stop_conversion: float | None = Field(
+        None, description="stop at this substrate conversion (0-1)"
+    )
     kappa: float | None = None
     rho: float | None = None
     k: Quantity | None = Field(None, description="per-site rate constant of a fresh site, L/mol/s")
@@ -83,12 +93,16 @@ class Scenario(BaseModel):
     def feed_concentration(self) -> float | None:
         if self.feed_conc is None:
             return None
-        return _positive(parse_quantity(self.feed_conc, "concentration", "feed_conc"), "feed_conc", "1 M")
+        return _positive(
+            parse_quantity(self.feed_conc, "concentration", "feed_conc"), "feed_conc", "1 M"
+        )
 
     def addition_seconds(self) -> float:
         value = parse_quantity(self.addition_time, "time", "addition_time")
         if value < 0:
-            raise InvalidInput(f"addition time must be >= 0, got {self.addition_time}", field="addition_time")
+            raise InvalidInput(
+                f"addition time must be >= 0, got {self.addition_time}", field="addition_time"
+            )
         return value
 
     def total_seconds(self) -> float:
@@ -125,7 +139,9 @@ class Scenario(BaseModel):
 
 def _positive(value: float, field: str, example: str) -> float:
     if not value > 0:
-        raise InvalidInput(f"{field} must be > 0, got {value:g}", field=field, fix=f"give it like '{example}'")
+        raise InvalidInput(
+            f"{field} must be > 0, got {value:g}", field=field, fix=f"give it like '{example}'"
+        )
     return value
 
 
@@ -149,7 +165,11 @@ def load_scenario(path) -> Scenario:
 
     p = Path(path)
     if not p.is_file():
-        raise InvalidInput(f"no scenario file at {p}", field="scenario", fix="give the path of a .yaml or .json file")
+        raise InvalidInput(
+            f"no scenario file at {p}",
+            field="scenario",
+            fix="give the path of a .yaml or .json file",
+        )
     text = p.read_text(encoding="utf-8")
     try:
         data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)

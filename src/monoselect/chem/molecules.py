@@ -102,7 +102,7 @@ def find_sites(mol) -> ReactiveSites:
     pattern = Chem.MolFromSmarts(SITE_SMARTS)
     found = [m[0] for m in mol.GetSubstructMatches(pattern)]
     # order sites by their locant (atom-map number where the table gives one)
-    atoms = tuple(sorted(found, key=lambda a: (mol.GetAtomWithIdx(a).GetAtomMapNum() or 1000 + a)))
+    atoms = tuple(sorted(found, key=lambda a: mol.GetAtomWithIdx(a).GetAtomMapNum() or 1000 + a))
     plain = Chem.Mol(mol)
     for atom in plain.GetAtoms():
         atom.SetAtomMapNum(0)
@@ -129,7 +129,9 @@ def resolve_substrate(text: str, *, field: str = "substrate") -> Substrate:
     from rdkit import Chem
 
     if not isinstance(text, str) or not text.strip():
-        raise UnknownReagent("no substrate given", field=field, fix="name one, e.g. '1,4-diazepane'")
+        raise UnknownReagent(
+            "no substrate given", field=field, fix="name one, e.g. '1,4-diazepane'"
+        )
     entry = tables.substrates().get(tables.lookup_key(text))
     if entry is None and not _looks_like_smiles(text.strip()):
         raise _unknown(text, field, tables.substrates())
@@ -141,7 +143,8 @@ def resolve_substrate(text: str, *, field: str = "substrate") -> Substrate:
         raise InvalidStructure(
             f"{text!r} has no aliphatic N-H site to functionalise",
             field=field,
-            fix="give an amine with at least one N-H (aniline, amide and sulfonamide N do not count)",
+            fix="give an amine with at least one N-H "
+            "(aniline, amide and sulfonamide N do not count)",
         )
     if len(sites.atoms) > 8:
         raise InvalidStructure(

@@ -37,17 +37,27 @@ def _substitute(mol, electrophile_mol, rxn, site: int):
     """Product of ``rxn`` at the N carrying property ms_site == site."""
     from rdkit import Chem
 
-    target = next(a.GetIdx() for a in mol.GetAtoms() if a.HasProp("ms_site") and a.GetIntProp("ms_site") == site)
+    target = next(
+        a.GetIdx()
+        for a in mol.GetAtoms()
+        if a.HasProp("ms_site") and a.GetIntProp("ms_site") == site
+    )
     for outcome in rxn.RunReactants((mol, electrophile_mol)):
         product = outcome[0]
-        reacted = [a for a in product.GetAtoms() if a.HasProp("old_mapno") and a.GetIntProp("old_mapno") == 1]
+        reacted = [
+            a
+            for a in product.GetAtoms()
+            if a.HasProp("old_mapno") and a.GetIntProp("old_mapno") == 1
+        ]
         if not reacted or reacted[0].GetIntProp("react_atom_idx") != target:
             continue
         # mapped atoms lose their properties in RunReactants: label the reacted N again
         reacted[0].SetIntProp("ms_site", site)
         Chem.SanitizeMol(product)
         return product
-    raise InvalidStructure(f"the electrophile does not react at site {site + 1}", field="electrophile")
+    raise InvalidStructure(
+        f"the electrophile does not react at site {site + 1}", field="electrophile"
+    )
 
 
 def isotope_pattern(mol) -> tuple[tuple[int, float], ...]:
@@ -122,5 +132,9 @@ def depict_svg(species: Sequence[SpeciesInfo], *, per_row: int = 3) -> str:
     mols = [Chem.MolFromSmiles(s.smiles) for s in species]
     legends = [f"{s.label}  [M+H]+ {s.mz_h:.2f}" for s in species]
     return Draw.MolsToGridImage(
-        mols, molsPerRow=min(per_row, len(mols)), subImgSize=(260, 200), legends=legends, useSVG=True
+        mols,
+        molsPerRow=min(per_row, len(mols)),
+        subImgSize=(260, 200),
+        legends=legends,
+        useSVG=True,
     )

@@ -80,7 +80,9 @@ def reagents() -> dict[str, ReagentEntry]:
 @lru_cache(maxsize=1)
 def electrophile_classes() -> tuple[ElectrophileClass, ...]:
     """Electrophile classes in the order they are tried."""
-    return tuple(ElectrophileClass(**row) for row in yaml.safe_load(_text("electrophile_classes.yaml")))
+    return tuple(
+        ElectrophileClass(**row) for row in yaml.safe_load(_text("electrophile_classes.yaml"))
+    )
 
 
 def lookup_key(name: str) -> str:

@@ -2,7 +2,8 @@
 
 With x = [A]/[A]0 and kappa = k2/k1, mono m = (x^kappa - x)/(1 - kappa)
 (m = -x ln x at kappa = 1), bis = 1 - x - m, and electrophile used = 2(1 - x) - m.
-Evaluated on u = ln x in a form that is smooth through kappa = 1 and safe as x -> 0. The final state solves "used = eq" for eq < 2.
+Evaluated on u = ln x in a form that is smooth through kappa = 1 and safe as x -> 0.
+The final state solves "used = eq" for eq < 2.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def final_split(eq, kappa, *, parallel: bool = False) -> np.ndarray:
     flat_k = np.ascontiguousarray(kappa_b).ravel()
     out = np.empty((flat_eq.size, 3))
     (_final_split_kernel_parallel if parallel else _final_split_kernel)(flat_eq, flat_k, out)
-    return out.reshape(eq_b.shape + (3,))
+    return out.reshape((*eq_b.shape, 3))
 
 
 def electrophile_used(x, kappa):

@@ -76,7 +76,9 @@ class Network:
 
 def canonical_pattern(pattern: Sequence[int], model: SiteModel) -> tuple[int, ...]:
     """Orbit representative: the image whose substituted sites come first in locant order."""
-    images = [tuple(pattern[perm.index(i)] for i in range(len(pattern))) for perm in model.automorphisms]
+    images = [
+        tuple(pattern[perm.index(i)] for i in range(len(pattern))) for perm in model.automorphisms
+    ]
     return max(images)
 
 
@@ -115,7 +117,9 @@ def build_network(
                 continue
             k = float(site_rate(site, p, model))
             if not np.isfinite(k) or k < 0:
-                raise InvalidInput(f"rate constant for site {model.locants[site]} is {k}", field="k")
+                raise InvalidInput(
+                    f"rate constant for site {model.locants[site]} is {k}", field="k"
+                )
             child = list(p)
             child[site] = 1
             j = index[canonical_pattern(child, model)]

@@ -66,7 +66,11 @@ class Outcome:
 
     @property
     def electrophile_left(self) -> float:
-        return float(self.electrophile[-1]) / self.electrophile_charged if self.electrophile_charged else 0.0
+        return (
+            float(self.electrophile[-1]) / self.electrophile_charged
+            if self.electrophile_charged
+            else 0.0
+        )
 
     def balance_residuals(self, problem: Problem) -> dict[str, float]:
         """Largest relative residual over the run for substrate and electrophile units."""
@@ -83,7 +87,8 @@ class Outcome:
         return {
             "substrate_units": float(np.max(np.abs(units_s - charged_s)) / self.substrate_charged),
             "electrophile_units": float(
-                np.max(np.abs(units_e - charged_e)) / max(self.electrophile_charged, self.substrate_charged)
+                np.max(np.abs(units_e - charged_e))
+                / max(self.electrophile_charged, self.substrate_charged)
             ),
         }
 

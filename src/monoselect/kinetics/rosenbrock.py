@@ -20,6 +20,9 @@ import math
 import numpy as np
 from numba import njit, prange
 
+# fast-math without "no NaN / no inf" assumptions: infinity is a legal end time here
+_FAST = {"contract", "arcp", "reassoc", "nsz", "afn"}
+
 # status codes returned per condition
 OK = 0
 CAP_REACHED = 1
@@ -32,11 +35,21 @@ _C2, _C3, _C4 = 0.386, 0.21, 0.63
 _A21 = 1.544
 _A31, _A32 = 0.9466785280815826, 0.2557011698983284
 _A41, _A42, _A43 = 3.314825187068521, 2.896124015972201, 0.9986419139977817
-_A51, _A52, _A53, _A54 = 1.221224509226641, 6.019134481288629, 12.53708332932087, -0.6878860361058950
+_A51, _A52, _A53, _A54 = (
+    1.221224509226641,
+    6.019134481288629,
+    12.53708332932087,
+    -0.6878860361058950,
+)
 _C21 = -5.6688
 _C31, _C32 = -2.430093356833875, -0.2063599157091915
 _C41, _C42, _C43 = -0.1073529058151375, -9.594562251023355, -20.47028614809616
-_C51, _C52, _C53, _C54 = 7.496443313967647, -10.24680431464352, -33.99990352819905, 11.70890893206160
+_C51, _C52, _C53, _C54 = (
+    7.496443313967647,
+    -10.24680431464352,
+    -33.99990352819905,
+    11.70890893206160,
+)
 _C61, _C62, _C63 = 8.083246795921522, -7.981132988064893, -31.52159432874371
 _C64, _C65 = 16.31930543123136, -6.058818238834054
 _D21, _D22, _D23 = 10.12623508344586, -7.487995877610167, -34.80091861555747
@@ -45,7 +58,7 @@ _D31, _D32, _D33 = -0.6762803392801253, 6.087714651680015, 16.43084320892478
 _D34, _D35 = 24.76722511418386, -6.594389125716872
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
 def _rhs(y, reactant, product, k, feed, out):
     ns = y.size - 2
     e = ns
@@ -60,7 +73,7 @@ def _rhs(y, reactant, product, k, feed, out):
         out[e] -= rate
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _jacobian(y, reactant, product, k, jac):
     ns = y.size - 2
     e = ns
@@ -84,7 +97,7 @@ def _jacobian(y, reactant, product, k, jac):
         jac[e, vi] -= d_v
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy", fastmath=_FAST)
 def _lu(a, piv):
     """In-place LU with partial pivoting; returns False if singular."""
     n = a.shape[0]
@@ -115,7 +128,7 @@ def _lu(a, piv):
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy", fastmath=_FAST)
 def _solve(a, piv, b):
     n = a.shape[0]
     for c in range(n):
@@ -136,7 +149,7 @@ def _solve(a, piv, b):
         b[r] = s / a[r, r]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy", fastmath=_FAST)
 def _progress(y, free_sites, sites_total, e_total, ns):
     """Fraction of the limiting reagent still unspent (free sites or electrophile)."""
     free = 0.0
@@ -147,7 +160,7 @@ def _progress(y, free_sites, sites_total, e_total, ns):
     return min(fs, fe)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy", fastmath=_FAST)
 def _conversion(y, ns):
     total = 0.0
     for i in range(ns):
@@ -155,10 +168,27 @@ def _conversion(y, ns):
     return 1.0 - y[0] / total if total > 0 else 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy", fastmath=_FAST)
 def solve_network(
-    y0, reactant, product, k, stage_end, stage_feed, t_end, spent_tol, conversion_stop,
-    t_cap, free_sites, sites_total, e_total, rtol, atol, max_steps, rec_t, rec_y, y_out,
+    y0,
+    reactant,
+    product,
+    k,
+    stage_end,
+    stage_feed,
+    t_end,
+    spent_tol,
+    conversion_stop,
+    t_cap,
+    free_sites,
+    sites_total,
+    e_total,
+    rtol,
+    atol,
+    max_steps,
+    rec_t,
+    rec_y,
+    y_out,
 ):
     """Integrate one condition; returns (status, t_final, n_recorded, n_steps).
 
@@ -209,9 +239,9 @@ def solve_network(
         seg_end = stage_end[stage] if feeding else math.inf
         if seg_end > stop_time:
             seg_end = stop_time
-        if not feeding and t_end == math.inf:
-            if _progress(y, free_sites, sites_total, e_total, ns) <= spent_tol:
-                break
+        spent = _progress(y, free_sites, sites_total, e_total, ns) <= spent_tol
+        if not feeding and t_end == math.inf and spent:
+            break
         if t >= stop_time:
             if t_end == math.inf or t_end > t_cap:
                 status = CAP_REACHED
@@ -278,9 +308,11 @@ def solve_network(
                 tmp[i] += k5[i]
             _rhs(tmp, reactant, product, k, feed, fs)
             for i in range(n):
-                k6[i] = fs[i] + (
-                    _C61 * k1[i] + _C62 * k2[i] + _C63 * k3[i] + _C64 * k4[i] + _C65 * k5[i]
-                ) * inv_h
+                k6[i] = (
+                    fs[i]
+                    + (_C61 * k1[i] + _C62 * k2[i] + _C63 * k3[i] + _C64 * k4[i] + _C65 * k5[i])
+                    * inv_h
+                )
             _solve(w, piv, k6)
             err = 0.0
             finite = True
@@ -301,7 +333,9 @@ def solve_network(
             fac = max(1.0 / 6.0, min(5.0, err**0.25 / 0.9))
             if err <= 1.0:
                 if h_old > 0.0:  # Gustafsson predictive controller
-                    pred = max(1.0 / 6.0, min(5.0, (h_old / h) * (err * err / err_old) ** 0.25 / 0.9))
+                    pred = max(
+                        1.0 / 6.0, min(5.0, (h_old / h) * (err * err / err_old) ** 0.25 / 0.9)
+                    )
                     fac = max(fac, pred)
                 h_next = h / fac
                 if rejected:
@@ -321,8 +355,12 @@ def solve_network(
                 for _ in range(60):
                     s = 0.5 * (lo_s + hi_s)
                     for i in range(n):
-                        c3 = _D21 * k1[i] + _D22 * k2[i] + _D23 * k3[i] + _D24 * k4[i] + _D25 * k5[i]
-                        c4 = _D31 * k1[i] + _D32 * k2[i] + _D33 * k3[i] + _D34 * k4[i] + _D35 * k5[i]
+                        c3 = (
+                            _D21 * k1[i] + _D22 * k2[i] + _D23 * k3[i] + _D24 * k4[i] + _D25 * k5[i]
+                        )
+                        c4 = (
+                            _D31 * k1[i] + _D32 * k2[i] + _D33 * k3[i] + _D34 * k4[i] + _D35 * k5[i]
+                        )
                         tmp[i] = (1.0 - s) * y[i] + s * (ynew[i] + (1.0 - s) * (c3 + s * c4))
                     if _conversion(tmp, ns) < conversion_stop:
                         lo_s = s
@@ -346,10 +384,28 @@ def solve_network(
     return status, t, n_rec, n_steps
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy", fastmath=_FAST)
 def solve_many(
-    y0, reactant, product, k, stage_end, stage_feed, t_end, spent_tol, conversion_stop, t_cap,
-    free_sites, sites_total, e_total, rtol, atol, max_steps, y_out, t_out, status_out, steps_out,
+    y0,
+    reactant,
+    product,
+    k,
+    stage_end,
+    stage_feed,
+    t_end,
+    spent_tol,
+    conversion_stop,
+    t_cap,
+    free_sites,
+    sites_total,
+    e_total,
+    rtol,
+    atol,
+    max_steps,
+    y_out,
+    t_out,
+    status_out,
+    steps_out,
 ):
     """``solve_network`` over many conditions (rows), in parallel; one status per row."""
     m = y0.shape[0]
@@ -358,9 +414,25 @@ def solve_many(
         rec_y = np.empty((0, y0.shape[1]))
         row = np.empty(y0.shape[1])
         status, t, _, steps = solve_network(
-            y0[c], reactant, product, k[c], stage_end[c], stage_feed[c], t_end[c], spent_tol,
-            conversion_stop[c], t_cap, free_sites, sites_total[c], e_total[c], rtol, atol,
-            max_steps, rec_t, rec_y, row,
+            y0[c],
+            reactant,
+            product,
+            k[c],
+            stage_end[c],
+            stage_feed[c],
+            t_end[c],
+            spent_tol,
+            conversion_stop[c],
+            t_cap,
+            free_sites,
+            sites_total[c],
+            e_total[c],
+            rtol,
+            atol,
+            max_steps,
+            rec_t,
+            rec_y,
+            row,
         )
         y_out[c, :] = row
         t_out[c] = t

@@ -31,8 +31,9 @@ class FeedStage:
         for name in ("duration", "electrophile_rate", "substrate_rate", "volume_rate"):
             value = getattr(self, name)
             if not math.isfinite(value) or value < 0:
-                raise InvalidInput(f"feed {name.replace('_', ' ')} must be >= 0, got {value}",
-                                   field=name)
+                raise InvalidInput(
+                    f"feed {name.replace('_', ' ')} must be >= 0, got {value}", field=name
+                )
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ class Problem:
             raise InvalidInput("no substrate is charged or fed", field="substrate")
         if self.stop_conversion is not None and not 0 < self.stop_conversion <= 1:
             raise InvalidInput(
-                f"stop conversion must be in (0, 1], got {self.stop_conversion}", field="stop_conversion"
+                f"stop conversion must be in (0, 1], got {self.stop_conversion}",
+                field="stop_conversion",
             )
 
     @property
@@ -123,9 +125,25 @@ def integrate(problem: Problem, *, record: int = 20_000) -> Trajectory:
     y_out = np.empty(ns + 2)
     conv = problem.stop_conversion if problem.stop_conversion is not None else 2.0
     status, t_final, n_rec, steps = rb.solve_network(
-        y0, net.reactant, net.product, k, ends, feeds, float(problem.t_end), problem.spent_tol,
-        float(conv), float(problem.time_cap), net.free_sites, sites_total, e_total, problem.rtol,
-        problem.atol, problem.max_steps, rec_t, rec_y, y_out,
+        y0,
+        net.reactant,
+        net.product,
+        k,
+        ends,
+        feeds,
+        float(problem.t_end),
+        problem.spent_tol,
+        float(conv),
+        float(problem.time_cap),
+        net.free_sites,
+        sites_total,
+        e_total,
+        problem.rtol,
+        problem.atol,
+        problem.max_steps,
+        rec_t,
+        rec_y,
+        y_out,
     )
     notes: tuple[str, ...] = ()
     method = "RODAS4 (compiled)"
@@ -174,8 +192,15 @@ def _radau_fallback(problem, y0, k, ends, feeds, t_reached):
             rb._jacobian(yy, net.reactant, net.product, k, j)
             return j
 
-        sol = solve_ivp(f, (bounds[i], bounds[i + 1]), y, method="Radau", jac=jac,
-                        rtol=max(problem.rtol, 1e-10), atol=problem.atol)
+        sol = solve_ivp(
+            f,
+            (bounds[i], bounds[i + 1]),
+            y,
+            method="Radau",
+            jac=jac,
+            rtol=max(problem.rtol, 1e-10),
+            atol=problem.atol,
+        )
         if not sol.success or not np.all(np.isfinite(sol.y)):
             raise SolverFailure(
                 f"integration failed at t = {t_reached:.4g} s with RODAS4 and again with Radau "
@@ -201,14 +226,19 @@ class SweepResult:
     steps: np.ndarray
 
 
-def integrate_many(problems: list[Problem]) -> SweepResult:
-    """Run many problems on one network in parallel compiled code (no Python loop per run)."""
+def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) -> SweepResult:
+    """Run many problems on one network in parallel compiled code (no Python loop per run).
+
+    ``rates`` ([condition, reaction], L/mol/s) replaces the network's rate constants per
+    condition, so a sweep over kappa needs no network per value.
+    """
     if not problems:
         raise InvalidInput("no conditions to run", field="conditions")
     net = problems[0].network
     if any(p.network is not net for p in problems):
-        raise InvalidInput("a sweep runs one network; build one per substrate/electrophile",
-                           field="network")
+        raise InvalidInput(
+            "a sweep runs one network; build one per substrate/electrophile", field="network"
+        )
     n_stages = max(len(p.stages) for p in problems)
     m, n = len(problems), net.n_species + 2
     y0 = np.zeros((m, n))
@@ -220,8 +250,16 @@ def integrate_many(problems: list[Problem]) -> SweepResult:
     scale = np.zeros((m, 2))
     t_end = np.zeros(m)
     conv = np.zeros(m)
+    if rates is not None:
+        rates = np.asarray(rates, dtype=float)
+        if rates.shape != (m, net.k.size) or not np.all(np.isfinite(rates)) or np.any(rates < 0):
+            raise InvalidInput(
+                f"rates must be finite, >= 0 and of shape {(m, net.k.size)}", field="rates"
+            )
     for c, p in enumerate(problems):
         y0[c], k[c], e, f, sites[c], etot[c], scale[c, 0], scale[c, 1] = _arrays(p)
+        if rates is not None:
+            k[c] = rates[c] * scale[c, 0] / scale[c, 1]
         # pad with zero-length stages so every row has the same number of stages
         ends[c, : e.size] = e
         ends[c, e.size :] = e[-1] if e.size else 0.0
@@ -233,9 +271,28 @@ def integrate_many(problems: list[Problem]) -> SweepResult:
     t_out = np.empty(m)
     status = np.empty(m, dtype=np.int64)
     steps = np.empty(m, dtype=np.int64)
-    rb.solve_many(y0, net.reactant, net.product, k, ends, feeds, t_end, p0.spent_tol, conv,
-                  p0.time_cap, net.free_sites, sites, etot, p0.rtol, p0.atol, p0.max_steps,
-                  y_out, t_out, status, steps)
+    rb.solve_many(
+        y0,
+        net.reactant,
+        net.product,
+        k,
+        ends,
+        feeds,
+        t_end,
+        p0.spent_tol,
+        conv,
+        p0.time_cap,
+        net.free_sites,
+        sites,
+        etot,
+        p0.rtol,
+        p0.atol,
+        p0.max_steps,
+        y_out,
+        t_out,
+        status,
+        steps,
+    )
     ns = net.n_species
     return SweepResult(
         species=y_out[:, :ns] * scale[:, :1],

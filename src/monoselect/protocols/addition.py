@@ -21,7 +21,10 @@ def build_problem(scenario: Scenario, network: Network) -> tuple[Problem, list[s
     if feed_c is None:
         feed_c = conc
     steps = (
-        [(s.eq / (scenario.substrate_eq if inverse else scenario.eq), s.seconds) for s in scenario.feed]
+        [
+            (s.eq / (scenario.substrate_eq if inverse else scenario.eq), s.seconds)
+            for s in scenario.feed
+        ]
         if scenario.feed
         else [(1.0, scenario.addition_seconds())]
     )
@@ -33,23 +36,30 @@ def build_problem(scenario: Scenario, network: Network) -> tuple[Problem, list[s
             portion += fraction
             continue
         rate = amount / seconds
-        stages.append(FeedStage(
-            duration=seconds,
-            electrophile_rate=0.0 if inverse else rate,
-            substrate_rate=rate if inverse else 0.0,
-            volume_rate=rate / feed_c,
-        ))
+        stages.append(
+            FeedStage(
+                duration=seconds,
+                electrophile_rate=0.0 if inverse else rate,
+                substrate_rate=rate if inverse else 0.0,
+                volume_rate=rate / feed_c,
+            )
+        )
     added_at_once = portion * fed
     if added_at_once > 0:
         volume += added_at_once / feed_c
     if scenario.feed and abs(sum(f for f, _ in steps) - 1.0) > 1e-9:
         assumptions.append(
-            f"the feed stages add {sum(f for f, _ in steps):.3g} of the {'substrate' if inverse else 'electrophile'} charge"
+            f"the feed stages add {sum(f for f, _ in steps):.3g} of the "
+            f"{'substrate' if inverse else 'electrophile'} charge"
         )
     if stages or added_at_once > 0:
         assumptions.append(
-            f"fed solution at {feed_c:g} M" + (" (same as the flask; give feed_conc to change)"
-                                              if scenario.feed_conc is None else "")
+            f"fed solution at {feed_c:g} M"
+            + (
+                " (same as the flask; give feed_conc to change)"
+                if scenario.feed_conc is None
+                else ""
+            )
         )
     problem = Problem(
         network=network,

@@ -1,0 +1,285 @@
+"""Speed benchmarks, reported as ratios against baselines measured in the same run.
+
+    python benchmarks/run.py            # full sizes (about a minute)
+    python benchmarks/run.py --quick    # smaller sizes, same report
+
+1. closed form over a 1000 x 1000 grid (equivalents x kappa) vs a plain NumPy closed form;
+2. semi-batch sweep of 10,000 conditions (feed over 4 h, 1 h hold, volume change) vs a naive
+   scipy.integrate.solve_ivp (LSODA) loop, and vs libRoadRunner when it is installed;
+3. a single semi-batch run, same baselines.
+Agreement with each baseline is printed next to the speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+from monoselect.kinetics.closed_form import final_split
+from monoselect.kinetics.network import RateModel, build_network, symmetric_diamine
+from monoselect.kinetics.simulate import FeedStage, Problem, integrate, integrate_many
+
+SCALE, V0, FEED_C, T_FEED, T_HOLD = 0.01, 0.05, 1.0, 4 * 3600.0, 3600.0
+K_SITE = 1e-2  # L/mol/s, Boc2O order of magnitude
+
+
+def timed(fn, repeat=3):
+    best = float("inf")
+    out = None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, out
+
+
+def numpy_closed_form(eq, kappa, iters=80):
+    """Baseline: the same equation solved by plain vectorised NumPy bisection on u = ln x."""
+    k = np.where(np.abs(kappa - 1) < 1e-9, 1 + 1e-9, kappa)
+    lo = -800.0 / np.minimum(k, 1.0)
+    hi = np.zeros_like(eq)
+    for _ in range(iters):
+        u = 0.5 * (lo + hi)
+        x = np.exp(u)
+        m = (np.exp(k * u) - x) / (1 - k)
+        too_much = 2 * (1 - x) - m > eq
+        lo = np.where(too_much, u, lo)
+        hi = np.where(too_much, hi, u)
+    u = 0.5 * (lo + hi)
+    x = np.exp(u)
+    return np.stack([x, (np.exp(k * u) - x) / (1 - k)], axis=-1)
+
+
+def conditions(n, rng):
+    eq = rng.uniform(0.3, 1.8, n)
+    rho = np.exp(rng.uniform(np.log(0.05), np.log(20.0), n))
+    return eq, rho
+
+
+def problem(net, eq):
+    rate = eq * SCALE / T_FEED
+    stages = (
+        FeedStage(T_FEED, electrophile_rate=rate, volume_rate=rate / FEED_C),
+        FeedStage(T_HOLD),
+    )
+    return Problem(
+        net, substrate=SCALE, electrophile=0.0, volume=V0, stages=stages, t_end=T_FEED + T_HOLD
+    )
+
+
+def lsoda_run(eq, rho, rtol=1e-10):
+    from scipy.integrate import solve_ivp
+
+    k1, k2 = 2 * K_SITE, rho * K_SITE
+    rate = eq * SCALE / T_FEED
+
+    def f(t, y):
+        a, m, _b, e, v = y
+        feeding = t < T_FEED
+        r1, r2 = k1 * a * e / v, k2 * m * e / v
+        return [
+            -r1,
+            r1 - r2,
+            r2,
+            (rate if feeding else 0.0) - r1 - r2,
+            rate / FEED_C if feeding else 0.0,
+        ]
+
+    y0 = [SCALE, 0.0, 0.0, 0.0, V0]
+    s1 = solve_ivp(f, (0, T_FEED), y0, method="LSODA", rtol=rtol, atol=1e-16)
+    s2 = solve_ivp(f, (T_FEED, T_FEED + T_HOLD), s1.y[:, -1], method="LSODA", rtol=rtol, atol=1e-16)
+    return s2.y[:3, -1]
+
+
+SBML = """<?xml version="1.0" encoding="UTF-8"?>
+<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" level="3" version="1">
+<model id="semibatch"><listOfParameters>
+{params}
+</listOfParameters><listOfRules>
+{rules}
+</listOfRules></model></sbml>"""
+
+
+FIXED = ("k1", "k2", "F", "Q", "tf")
+
+
+def roadrunner_model():
+    try:
+        import roadrunner
+    except ImportError:
+        return None
+    names = {
+        "a": SCALE,
+        "m": 0.0,
+        "b": 0.0,
+        "e": 0.0,
+        "v": V0,
+        "k1": 2 * K_SITE,
+        "k2": K_SITE,
+        "F": 0.0,
+        "Q": 0.0,
+        "tf": T_FEED,
+    }
+    params = "\n".join(
+        f'<parameter id="{n}" value="{v}" constant="{str(n in FIXED).lower()}"/>'
+        for n, v in names.items()
+    )
+    ml = "http://www.w3.org/1998/Math/MathML"
+
+    def rule(var, expr):
+        return f'<rateRule variable="{var}"><math xmlns="{ml}">{expr}</math></rateRule>'
+
+    def times(*xs):
+        return "<apply><times/>" + "".join(xs) + "</apply>"
+
+    def ci(x):
+        return f"<ci>{x}</ci>"
+
+    r1 = f"<apply><divide/>{times(ci('k1'), ci('a'), ci('e'))}{ci('v')}</apply>"
+    r2 = f"<apply><divide/>{times(ci('k2'), ci('m'), ci('e'))}{ci('v')}</apply>"
+    t = '<csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time">t</csymbol>'
+
+    def feed(x):
+        during = f"<piece>{ci(x)}<apply><lt/>{t}{ci('tf')}</apply></piece>"
+        return f"<piecewise>{during}<otherwise><cn>0</cn></otherwise></piecewise>"
+
+    rules = "\n".join(
+        [
+            rule("a", f"<apply><minus/>{r1}</apply>"),
+            rule("m", f"<apply><minus/>{r1}{r2}</apply>"),
+            rule("b", r2),
+            rule("e", f"<apply><minus/>{feed('F')}<apply><plus/>{r1}{r2}</apply></apply>"),
+            rule("v", feed("Q")),
+        ]
+    )
+    rr = roadrunner.RoadRunner(SBML.format(params=params, rules=rules))
+    rr.integrator.relative_tolerance = 1e-10
+    rr.integrator.absolute_tolerance = 1e-16
+    return rr
+
+
+def roadrunner_run(rr, eq, rho):
+    rr.resetAll()
+    rate = eq * SCALE / T_FEED
+    rr["k2"] = rho * K_SITE
+    rr["F"] = rate
+    rr["Q"] = rate / FEED_C
+    rr.simulate(0, T_FEED + T_HOLD, 2)
+    return np.array([rr["a"], rr["m"], rr["b"]])
+
+
+def main(argv=None):
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("--quick", action="store_true", help="smaller sizes")
+    opts = args.parse_args(argv)
+    rng = np.random.default_rng(7)
+    side = 300 if opts.quick else 1000
+    n_sweep = 1000 if opts.quick else 10_000
+    n_base = 20 if opts.quick else 100
+    rows = []
+
+    # 1. closed form -------------------------------------------------------------------------
+    eq, kappa = np.meshgrid(np.linspace(0.01, 1.99, side), np.logspace(-2, 2, side))
+    final_split(eq[:2, :2], kappa[:2, :2])  # compile outside the timing
+    final_split(eq[:2, :2], kappa[:2, :2], parallel=True)
+    t_ours, ours = timed(lambda: final_split(eq, kappa))
+    t_par, _ = timed(lambda: final_split(eq, kappa, parallel=True))
+    t_np, base = timed(lambda: numpy_closed_form(eq, kappa), repeat=1)
+    agree = np.abs(ours[..., :2] - base).max()
+    rows.append(("closed form, 1 core", eq.size / t_ours, "NumPy bisection", eq.size / t_np, agree))
+    rows.append(
+        ("closed form, all cores", eq.size / t_par, "NumPy bisection", eq.size / t_np, agree)
+    )
+
+    # 2. semi-batch sweep ---------------------------------------------------------------------
+    seq, srho = conditions(n_sweep, rng)
+    # one network, its rate constants given per condition (rho varies continuously)
+    base_net = build_network(symmetric_diamine(), RateModel((K_SITE,), rho=1.0))
+
+    def sweep_one_network():
+        probs = [problem(base_net, e) for e in seq]
+        rates = np.stack([2 * K_SITE * np.ones(n_sweep), srho * K_SITE], axis=1)
+        return integrate_many(probs, rates=rates)
+
+    integrate_many([problem(base_net, 1.0)])  # compile
+    t_sweep, res = timed(sweep_one_network, repeat=1)
+    assert np.all(res.status == 0)
+    sub = np.arange(n_base)
+    t_ls, ls = timed(lambda: np.array([lsoda_run(seq[i], srho[i]) for i in sub]), repeat=1)
+    agree_ls = np.abs(res.species[sub] / SCALE - ls / SCALE).max()
+    rows.append(
+        (
+            f"semi-batch sweep ({n_sweep})",
+            n_sweep / t_sweep,
+            "solve_ivp LSODA loop",
+            n_base / t_ls,
+            agree_ls,
+        )
+    )
+    rr = roadrunner_model()
+    if rr is not None:
+        roadrunner_run(rr, 1.0, 1.0)
+        t_rr, rrs = timed(
+            lambda: np.array([roadrunner_run(rr, seq[i], srho[i]) for i in sub]), repeat=1
+        )
+        agree_rr = np.abs(res.species[sub] - rrs).max() / SCALE
+        rows.append(
+            (
+                f"semi-batch sweep ({n_sweep})",
+                n_sweep / t_sweep,
+                "libRoadRunner loop",
+                n_base / t_rr,
+                agree_rr,
+            )
+        )
+
+    # 3. single run ---------------------------------------------------------------------------
+    net1 = build_network(symmetric_diamine(), RateModel((K_SITE,), rho=1.0))
+    p1 = problem(net1, 1.0)
+    integrate(p1)
+    runs = [timed(lambda: integrate(p1), repeat=1)[0] for _ in range(200)]
+    t_single = statistics.median(runs)
+    single = integrate(p1).species[-1]
+    t_ls1 = statistics.median(timed(lambda: lsoda_run(1.0, 1.0), repeat=1)[0] for _ in range(20))
+    rows.append(
+        (
+            "single semi-batch run",
+            1 / t_single,
+            "solve_ivp LSODA",
+            1 / t_ls1,
+            np.abs(single - lsoda_run(1.0, 1.0)).max() / SCALE,
+        )
+    )
+    if rr is not None:
+        t_rr1 = statistics.median(
+            timed(lambda: roadrunner_run(rr, 1.0, 1.0), repeat=1)[0] for _ in range(50)
+        )
+        rows.append(
+            (
+                "single semi-batch run",
+                1 / t_single,
+                "libRoadRunner",
+                1 / t_rr1,
+                np.abs(single - roadrunner_run(rr, 1.0, 1.0)).max() / SCALE,
+            )
+        )
+    else:
+        print("libRoadRunner not installed (pip install -e '.[bench]'): its rows are skipped")
+
+    print(
+        f"{'case':30s} {'ours /s':>12s}  {'baseline':22s} {'baseline /s':>12s}"
+        f" {'ratio':>8s} {'max diff':>9s}"
+    )
+    for case, ours_rate, name, base_rate, diff in rows:
+        print(
+            f"{case:30s} {ours_rate:12.4g}  {name:22s} {base_rate:12.4g}"
+            f" {ours_rate / base_rate:8.1f} {diff:9.1e}"
+        )
+    print(f"single semi-batch run: {t_single * 1e3:.3f} ms (median of 200)")
+
+
+if __name__ == "__main__":
+    main()

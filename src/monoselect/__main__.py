@@ -1,0 +1,3 @@
+from monoselect.cli import main
+
+main()

@@ -1,0 +1,148 @@
+"""Public API and the command line, run as a user runs them (real subprocess, real files)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import monoselect
+from monoselect import InvalidInput, make_scenario, simulate
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "monoselect", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+    )
+
+
+def test_public_api_is_pinned():
+    assert monoselect.__all__ == [
+        "InvalidInput",
+        "InvalidStructure",
+        "MonoselectError",
+        "Scenario",
+        "SimulationResult",
+        "SolverFailure",
+        "UnknownReagent",
+        "final_split",
+        "load_scenario",
+        "make_scenario",
+        "simulate",
+        "species_table",
+    ]
+    for name in monoselect.__all__:
+        assert getattr(monoselect, name) is not None
+
+
+def test_one_portion_and_four_hour_feed_give_the_same_split():
+    one = simulate(make_scenario(eq=1.0)).outcome.final_fractions
+    slow = simulate(
+        make_scenario(eq=1.0, addition_time="4 h", feed_conc="1 M")
+    ).outcome.final_fractions
+    for label in ("SM", "mono", "bis"):
+        assert one[label] == pytest.approx(slow[label], abs=1e-6)
+    assert one["mono"] == pytest.approx(0.5, abs=1e-6)
+
+
+def test_excess_substrate_raises_yield_on_electrophile():
+    r = simulate(make_scenario(eq=1.0, substrate_eq=5.0))
+    # closed form at 0.2 eq per diamine, kappa = 0.5: x = (1 - 0.1)^2 = 0.81, m = 0.18
+    assert r.outcome.mono_yield_on_electrophile == pytest.approx(0.18 * 5, abs=1e-6)
+
+
+def test_kappa_override_changes_the_split_and_is_stated():
+    r = simulate(make_scenario(eq=1.0, kappa=2.0))
+    assert r.outcome.final_fractions["mono"] < 0.5
+    assert any("kappa = k2/k1 = 2" in a for a in r.assumptions)
+
+
+def test_rho_and_kappa_together_are_refused():
+    with pytest.raises(InvalidInput, match="kappa or rho"):
+        make_scenario(kappa=1.0, rho=2.0)
+
+
+def test_json_output_has_the_contract(tmp_path):
+    proc = run_cli("simulate", "--eq", "1.0", "--addition-time", "4 h", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert set(data["fractions"]) == {"SM", "mono", "bis"}
+    assert data["fractions"]["mono"] == pytest.approx(0.5, abs=1e-6)
+    assert data["yield_on_substrate"] == pytest.approx(0.5, abs=1e-6)
+    assert data["yield_on_electrophile"] == pytest.approx(0.5, abs=1e-6)
+    assert max(data["balance"].values()) < 1e-9
+    assert data["scenario"]["addition_time_s"] == 14400.0
+    assert data["scenario"]["scale_mmol"] == pytest.approx(10.0)
+    assert any("rho = 1" in a for a in data["assumptions"])
+    assert any("order of magnitude" in a for a in data["assumptions"])
+    assert [s["label"] for s in data["species"]] == ["SM", "mono", "bis"]
+    assert data["species"][1]["mz_M_plus_H"] == pytest.approx(201.1598, abs=1e-4)
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".html"])
+def test_plot_files_are_written(tmp_path, suffix):
+    out = tmp_path / f"course{suffix}"
+    proc = run_cli(
+        "simulate", str(ROOT / "examples" / "diazepane_boc_slow_addition.yaml"), "--plot", str(out)
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert out.stat().st_size > 1000
+    if suffix == ".html":
+        html = out.read_text()
+        assert "https://cdn" not in html and "plotly.min.js" in html
+        assert (tmp_path / "plotly.min.js").exists()
+    if suffix == ".png":
+        assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_scenario_files_yaml_and_json_agree():
+    a = run_cli("simulate", str(ROOT / "examples" / "diazepane_boc_slow_addition.yaml"), "--json")
+    b = run_cli("simulate", str(ROOT / "examples" / "diazepane_boc_one_portion.json"), "--json")
+    fa, fb = json.loads(a.stdout)["fractions"], json.loads(b.stdout)["fractions"]
+    assert fa["mono"] == pytest.approx(fb["mono"], abs=1e-6)
+
+
+def test_table_output_shows_assumptions_and_species():
+    proc = run_cli(
+        "simulate", "--substrate", "piperazine", "--electrophile", "Boc2O", "--eq", "0.8"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Assumptions" in proc.stdout and "mono yield on substrate" in proc.stdout
+    assert "[M+H]+" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["--substrate", "diazepan"], "field: substrate"),
+        (["--electrophile", "C1CC("], "field: electrophile"),
+        (["--eq", "-1"], "field: eq"),
+        (["--conc", "0 M"], "field: conc"),
+        (["--conc", "0 mL"], "field: conc"),
+        (["--addition-time", "4 kg"], "field: addition_time"),
+        (["--plot", "out.jpg"], "field: plot"),
+    ],
+)
+def test_bad_input_gives_one_clear_line_and_no_traceback(tmp_path, args, field):
+    proc = run_cli("simulate", *args, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert field in " ".join(proc.stderr.split())
+    assert "Traceback" not in proc.stderr
+    assert not any(tmp_path.iterdir())  # nothing written half
+
+
+def test_species_command_writes_svg(tmp_path):
+    out = tmp_path / "species.svg"
+    proc = run_cli("species", "--substrate", "cyclen", "--electrophile", "AcCl", "--svg", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text().lstrip().startswith("<?xml") and out.read_text().count("<path") > 10
+    assert "bis-N1,N7" in proc.stdout
+    data = json.loads(run_cli("species", "--substrate", "cyclen", "--json").stdout)
+    assert len(data) == 6
