@@ -13,8 +13,11 @@ import math
 import numpy as np
 from numba import njit, prange
 
+# fast-math that still honours inf/NaN (used as sentinels by callers)
+_FAST = {"contract", "arcp", "reassoc", "nsz", "afn"}
 
-@njit(cache=True, inline="always")
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
 def _mono_u(u, kappa):
     """Mono fraction at u = ln x, stable through kappa = 1 and for x -> 0."""
     delta = kappa - 1.0
@@ -35,7 +38,7 @@ def mono_fraction(x, kappa):
     return _mono_u(math.log(x), kappa)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
 def _final_split_one(eq, kappa):
     if eq <= 0.0:
         return 1.0, 0.0, 0.0
@@ -47,23 +50,31 @@ def _final_split_one(eq, kappa):
     # Newton on u = ln x, safeguarded by a bracket; used(u) = 2(1 - x) - m rises as u falls.
     lo = -745.0 / min(kappa, 1.0) - 50.0
     hi = 0.0
-    # start between the kappa -> 0 (x = 1 - eq) and kappa -> inf (x = 1 - eq/2) limits
-    x0 = 1.0 - eq * (0.5 + 0.5 / (1.0 + kappa))
-    u = math.log(x0) if x0 > 1e-300 else -690.0
+    if kappa < 1.0 and eq > 1.0:
+        # x is tiny and m ~ x^kappa / (1 - kappa): used = eq gives kappa u = ln((2 - eq)(1 - kappa))
+        u = math.log((2.0 - eq) * (1.0 - kappa)) / kappa
+    else:
+        # between the kappa -> 0 (x = 1 - eq) and kappa -> inf (x = 1 - eq/2) limits
+        x0 = 1.0 - eq * (0.5 + 0.5 / (1.0 + kappa))
+        if kappa > 1.0:  # near eq = 2, m ~ x / (kappa - 1): x = (2 - eq) / (2 + 1/(kappa - 1))
+            x0 = max(x0, (2.0 - eq) / (2.0 + 1.0 / (kappa - 1.0)))
+        u = math.log(x0) if x0 > 1e-300 else -690.0
     for _ in range(200):
         x = math.exp(u)
         m = _mono_u(u, kappa)
         f = 2.0 * (1.0 - x) - m - eq
+        if f == 0.0:
+            break
         if f > 0.0:
             lo = u
         else:
             hi = u
         new = u + f / (x + kappa * m)  # df/du = -(x + kappa m)
-        if not (lo < new < hi):
-            new = 0.5 * (lo + hi)
         if abs(new - u) <= 1e-14 * (1.0 + abs(u)):
             u = new
             break
+        if not (lo < new < hi):
+            new = 0.5 * (lo + hi)
         u = new
     x = math.exp(u)
     m = _mono_u(u, kappa)
@@ -73,7 +84,7 @@ def _final_split_one(eq, kappa):
     return x, m, b
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy", fastmath=_FAST)
 def _final_split_kernel(eq, kappa, out):
     for i in range(eq.size):
         x, m, b = _final_split_one(eq[i], kappa[i])
@@ -82,7 +93,7 @@ def _final_split_kernel(eq, kappa, out):
         out[i, 2] = b
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy", fastmath=_FAST)
 def _final_split_kernel_parallel(eq, kappa, out):
     for i in prange(eq.size):
         x, m, b = _final_split_one(eq[i], kappa[i])
