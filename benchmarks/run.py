@@ -24,6 +24,9 @@ from monoselect.kinetics.simulate import FeedStage, Problem, integrate, integrat
 
 SCALE, V0, FEED_C, T_FEED, T_HOLD = 0.01, 0.05, 1.0, 4 * 3600.0, 3600.0
 K_SITE = 1e-2  # L/mol/s, Boc2O order of magnitude
+# Baselines run at the loosest tolerance that still agrees with a 1e-12 reference to 1e-6, so
+# the ratio compares equal accuracy rather than flattering us with an over-tight baseline.
+BASELINE_RTOL = 1e-7
 
 
 def timed(fn, repeat=3):
@@ -70,7 +73,7 @@ def problem(net, eq):
     )
 
 
-def lsoda_run(eq, rho, rtol=1e-10):
+def lsoda_run(eq, rho, rtol=BASELINE_RTOL):
     from scipy.integrate import solve_ivp
 
     k1, k2 = 2 * K_SITE, rho * K_SITE
@@ -156,8 +159,8 @@ def roadrunner_model():
         ]
     )
     rr = roadrunner.RoadRunner(SBML.format(params=params, rules=rules))
-    rr.integrator.relative_tolerance = 1e-10
-    rr.integrator.absolute_tolerance = 1e-16
+    rr.integrator.relative_tolerance = BASELINE_RTOL
+    rr.integrator.absolute_tolerance = 1e-14
     return rr
 
 

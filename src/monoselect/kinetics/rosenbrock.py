@@ -97,7 +97,7 @@ def _jacobian(y, reactant, product, k, jac):
         jac[e, vi] -= d_v
 
 
-@njit(cache=True, error_model="numpy", fastmath=_FAST)
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
 def _lu(a, piv):
     """In-place LU with partial pivoting; returns False if singular."""
     n = a.shape[0]
@@ -128,7 +128,7 @@ def _lu(a, piv):
     return True
 
 
-@njit(cache=True, error_model="numpy", fastmath=_FAST)
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
 def _solve(a, piv, b):
     n = a.shape[0]
     for c in range(n):
@@ -330,11 +330,12 @@ def solve_network(
                     y_out[:] = y
                     return NOT_FINITE, t, n_rec, n_steps
                 continue
-            fac = max(1.0 / 6.0, min(5.0, err**0.25 / 0.9))
+            fac = max(1.0 / 6.0, min(5.0, math.sqrt(math.sqrt(err)) / 0.9))
             if err <= 1.0:
                 if h_old > 0.0:  # Gustafsson predictive controller
                     pred = max(
-                        1.0 / 6.0, min(5.0, (h_old / h) * (err * err / err_old) ** 0.25 / 0.9)
+                        1.0 / 6.0,
+                        min(5.0, (h_old / h) * math.sqrt(math.sqrt(err * err / err_old)) / 0.9),
                     )
                     fac = max(fac, pred)
                 h_next = h / fac
