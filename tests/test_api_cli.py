@@ -146,3 +146,16 @@ def test_species_command_writes_svg(tmp_path):
     assert "bis-N1,N7" in proc.stdout
     data = json.loads(run_cli("species", "--substrate", "cyclen", "--json").stdout)
     assert len(data) == 6
+
+
+def test_species_svg_into_a_missing_folder_is_a_clear_error(tmp_path):
+    proc = run_cli("species", "--svg", str(tmp_path / "nope" / "s.svg"))
+    assert proc.returncode == 2 and "field: svg" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_reactive_groups_are_counted_from_the_class_pattern():
+    from monoselect.chem.molecules import resolve_electrophile
+
+    assert resolve_electrophile("BrCCCCCBr").reactive_groups == 2
+    assert resolve_electrophile("ClC(=O)CCCC(=O)Cl").reactive_groups == 2  # glutaryl chloride
+    assert resolve_electrophile("Ac2O").reactive_groups == 1

@@ -110,7 +110,7 @@ def species(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Every species up to symmetry: SMILES, formula, MW, m/z ([M+H]+, [M+2H]2+), isotopes."""
-    from monoselect import MonoselectError, species_table
+    from monoselect import InvalidInput, MonoselectError, species_table
 
     try:
         table = species_table(substrate, electrophile)
@@ -118,9 +118,11 @@ def species(
             from monoselect.chem.products import depict_svg
 
             if svg.suffix.lower() != ".svg":
-                raise __import__("monoselect").InvalidInput(
+                raise InvalidInput(
                     "the picture is written as SVG", field="svg", fix="end the file name in .svg"
                 )
+            if not svg.parent.is_dir():
+                raise InvalidInput(f"folder {svg.parent} does not exist", field="svg")
             tmp = svg.with_name(svg.name + ".part")
             tmp.write_text(depict_svg(table.species), encoding="utf-8")
             tmp.replace(svg)

@@ -56,18 +56,12 @@ class Scenario(BaseModel):
     rho: float | None = None
     k: Quantity | None = Field(None, description="per-site rate constant of a fresh site, L/mol/s")
 
-    @field_validator("eq")
+    @field_validator("eq", "substrate_eq")
     @classmethod
-    def _eq_positive(cls, v):
+    def _equivalents_positive(cls, v, info):
         if not (v > 0 and math.isfinite(v)):
-            raise ValueError(f"electrophile equivalents must be > 0, got {v}")
-        return v
-
-    @field_validator("substrate_eq")
-    @classmethod
-    def _seq_positive(cls, v):
-        if not (v > 0 and math.isfinite(v)):
-            raise ValueError(f"substrate equivalents must be > 0, got {v}")
+            what = "electrophile" if info.field_name == "eq" else "substrate"
+            raise ValueError(f"{what} equivalents must be > 0, got {v}")
         return v
 
     @field_validator("kappa", "rho")

@@ -77,19 +77,3 @@ def parse_quantity(value: object, dimension: str, field: str) -> float:
     if magnitude != magnitude or magnitude in (float("inf"), float("-inf")):
         raise InvalidInput(f"{value!r} is not a finite number", field=field)
     return magnitude
-
-
-def format_quantity(value: float, unit: str, digits: int = 4) -> str:
-    """Render an engine value in a chemist's unit, e.g. ``format_quantity(0.01, 'mmol')``."""
-    from_unit = {
-        "mmol": 1e-3,
-        "mol": 1.0,
-        "mL": 1e-3,
-        "L": 1.0,
-        "M": 1.0,
-        "h": 3600.0,
-        "min": 60.0,
-        "s": 1.0,
-        "mL/h": 1e-3 / 3600.0,
-    }[unit]
-    return f"{value / from_unit:.{digits}g} {unit}"

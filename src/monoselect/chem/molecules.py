@@ -40,11 +40,6 @@ class Substrate:
     sites: ReactiveSites
     mapped_smiles: str  # as given (site atom indices refer to it), with locant maps
 
-    def mol(self):
-        from rdkit import Chem
-
-        return Chem.MolFromSmiles(self.smiles)
-
 
 @dataclass(frozen=True)
 class Electrophile:
@@ -199,6 +194,6 @@ def resolve_electrophile(text: str, *, field: str = "electrophile") -> Electroph
         density=entry.density if entry else None,
         byproduct=entry.byproduct if entry else None,
         releases_acid=entry.releases_acid if entry else None,
-        reactive_groups=groups if cls.name in ("alkyl_halide", "aldehyde", "acyl_chloride") else 1,
+        reactive_groups=groups,
         from_table=entry is not None,
     )

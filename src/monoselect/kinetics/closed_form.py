@@ -113,10 +113,3 @@ def final_split(eq, kappa, *, parallel: bool = False) -> np.ndarray:
     out = np.empty((flat_eq.size, 3))
     (_final_split_kernel_parallel if parallel else _final_split_kernel)(flat_eq, flat_k, out)
     return out.reshape((*eq_b.shape, 3))
-
-
-def electrophile_used(x, kappa):
-    """Electrophile consumed (in units of [A]0) when the SM fraction has fallen to ``x``."""
-    x = np.asarray(x, dtype=float)
-    m = np.vectorize(mono_fraction)(x, kappa)
-    return 2.0 * (1.0 - x) - m

@@ -65,11 +65,6 @@ class Network:
         return len(self.patterns)
 
     @property
-    def substituted(self) -> np.ndarray:
-        """Electrophile units carried by one molecule of each species."""
-        return np.array([sum(p) for p in self.patterns], dtype=float)
-
-    @property
     def free_sites(self) -> np.ndarray:
         return np.array([len(p) - sum(p) for p in self.patterns], dtype=float)
 
