@@ -159,3 +159,11 @@ def test_reactive_groups_are_counted_from_the_class_pattern():
     assert resolve_electrophile("BrCCCCCBr").reactive_groups == 2
     assert resolve_electrophile("ClC(=O)CCCC(=O)Cl").reactive_groups == 2  # glutaryl chloride
     assert resolve_electrophile("Ac2O").reactive_groups == 1
+
+
+def test_time_cap_is_reported_as_a_warning():
+    # exactly 2.0 eq on two sites: the 1/t tail cannot reach 1e-9 within the 7-day cap
+    data = json.loads(run_cli("simulate", "--eq", "2.0", "--json").stdout)
+    assert any("time cap" in w for w in data["warnings"])
+    assert data["end_time_s"] == pytest.approx(7 * 86400)
+    assert data["fractions"]["bis"] > 0.99

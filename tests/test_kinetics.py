@@ -159,3 +159,23 @@ def test_statistical_factors_come_from_counting():
 def test_bad_feed_is_refused():
     with pytest.raises(InvalidInput, match="duration"):
         FeedStage(-1.0)
+
+
+def test_a_failed_compiled_run_is_repeated_with_radau(diamine_network):
+    # a step budget far too small makes RODAS4 give up; the Radau retry must still be exact
+    problem = batch(diamine_network(1.0), 1.0, max_steps=5)
+    traj = integrate(problem)
+    assert traj.method.startswith("Radau") and traj.notes
+    assert np.abs(traj.species[-1] / SCALE - [0.25, 0.5, 0.25]).max() < 1e-5
+    out = make_outcome(problem, problem.network, traj)
+    assert max(out.balance_residuals(problem).values()) < 1e-9
+
+
+def test_radau_retry_keeps_the_stop_rules(diamine_network):
+    net = diamine_network(1.0)
+    by_conversion = integrate(batch(net, 1.0, stop_conversion=0.4, max_steps=5))
+    sm = by_conversion.species[-1, 0] / by_conversion.species[-1].sum()
+    assert by_conversion.method.startswith("Radau") and 1 - sm == pytest.approx(0.4, abs=1e-6)
+    until_spent = integrate(batch(net, 1.0, max_steps=5))
+    assert until_spent.status == 0 and until_spent.time[-1] < 7 * 86400
+    assert until_spent.electrophile[-1] <= 1.01e-9 * SCALE

@@ -170,17 +170,32 @@ def integrate(problem: Problem, *, record: int = 20_000) -> Trajectory:
 
 
 def _radau_fallback(problem, y0, k, ends, feeds, t_reached):
-    """Stiffer, slower second attempt; raises SolverFailure if it fails too."""
+    """Stiffer, slower second attempt with the same stop rules; SolverFailure if it fails too."""
     from scipy.integrate import solve_ivp
 
     net = problem.network
     n = y0.size
+    ns = net.n_species
+    sites_total = float(net.free_sites[0])
+    e_total = problem.electrophile_charged / problem.substrate_charged
     t_stop = problem.t_end if math.isfinite(problem.t_end) else problem.time_cap
     bounds = [0.0, *[e for e in ends if e < t_stop], t_stop]
     ts, ys = [np.array([0.0])], [y0[None, :]]
     y = y0.copy()
+    status = rb.OK
+
+    def conversion(_t, yy):
+        return rb._conversion(yy, ns) - problem.stop_conversion
+
+    def spent(_t, yy):
+        return rb._progress(yy, net.free_sites, sites_total, e_total, ns) - problem.spent_tol
+
+    conversion.terminal = spent.terminal = True
     for i in range(len(bounds) - 1):
         feed = feeds[i] if i < len(feeds) else np.zeros(n)
+        events = [conversion] if problem.stop_conversion is not None else []
+        if i >= len(feeds) and not math.isfinite(problem.t_end):
+            events.append(spent)
 
         def f(_t, yy, feed=feed):
             out = np.empty(n)
@@ -198,6 +213,7 @@ def _radau_fallback(problem, y0, k, ends, feeds, t_reached):
             y,
             method="Radau",
             jac=jac,
+            events=events or None,
             rtol=max(problem.rtol, 1e-10),
             atol=problem.atol,
         )
@@ -211,7 +227,12 @@ def _radau_fallback(problem, y0, k, ends, feeds, t_reached):
         ts.append(sol.t[1:])
         ys.append(sol.y.T[1:])
         y = sol.y[:, -1]
-    return np.concatenate(ts), np.concatenate(ys), rb.OK, 0
+        if sol.status == 1:  # a terminal event: conversion reached or reagent spent
+            break
+    else:
+        if not math.isfinite(problem.t_end) or problem.t_end > problem.time_cap:
+            status = rb.CAP_REACHED
+    return np.concatenate(ts), np.concatenate(ys), status, 0
 
 
 @dataclass(frozen=True)
