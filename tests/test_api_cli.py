@@ -167,3 +167,17 @@ def test_time_cap_is_reported_as_a_warning():
     assert any("time cap" in w for w in data["warnings"])
     assert data["end_time_s"] == pytest.approx(7 * 86400)
     assert data["fractions"]["bis"] > 0.99
+
+
+def test_a_bad_unit_fails_where_the_scenario_is_made():
+    with pytest.raises(InvalidInput, match="field: feed_conc"):
+        make_scenario(feed_conc="1 kg")
+
+
+def test_a_portion_after_a_timed_stage_is_refused_not_moved_to_the_start():
+    scenario = make_scenario(feed=[{"eq": 0.0, "time": "1 h"}, {"eq": 1.0, "time": 0}])
+    with pytest.raises(InvalidInput, match="field: feed"):
+        simulate(scenario)
+    # first in the feed it is a plain one-portion addition
+    first = make_scenario(feed=[{"eq": 1.0, "time": 0}, {"eq": 0.0, "time": "1 h"}])
+    assert simulate(first).outcome.final_fractions["mono"] == pytest.approx(0.5, abs=1e-6)

@@ -35,7 +35,7 @@ def print_simulation(result, plot=None) -> None:
     s = result.scenario
     console.print(
         f"[bold]{s.substrate}[/] + [bold]{s.eq:g} eq {s.electrophile}[/], "
-        f"{s.substrate_eq:g} eq substrate, {result.scenario.resolved()['conc_M']:g} M, "
+        f"{s.substrate_eq:g} eq substrate, {s.concentration():g} M, "
         + (
             "one portion"
             if not result.problem.stages

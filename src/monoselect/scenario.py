@@ -22,7 +22,10 @@ class FeedStep(BaseModel):
 
     @property
     def seconds(self) -> float:
-        return parse_quantity(self.time, "time", "feed.time")
+        value = parse_quantity(self.time, "time", "feed.time")
+        if value < 0:
+            raise InvalidInput(f"feed time must be >= 0, got {self.time}", field="feed.time")
+        return value
 
 
 class Scenario(BaseModel):
@@ -75,6 +78,12 @@ class Scenario(BaseModel):
     def _one_ratio(self):
         if self.kappa is not None and self.rho is not None:
             raise ValueError("give kappa or rho, not both (kappa = rho/2 for a symmetric diamine)")
+        return self
+
+    @model_validator(mode="after")
+    def _units_readable(self):
+        """Read every quantity once here, so a bad unit fails where the scenario is made."""
+        self.resolved()
         return self
 
     # resolved quantities (engine units) -------------------------------------------------

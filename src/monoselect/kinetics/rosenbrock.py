@@ -30,8 +30,8 @@ STEP_UNDERFLOW = 2
 NOT_FINITE = 3
 TOO_MANY_STEPS = 4
 
+# (the stage times c2..c4 are not needed: every stage is autonomous)
 _GAMMA = 0.25
-_C2, _C3, _C4 = 0.386, 0.21, 0.63
 _A21 = 1.544
 _A31, _A32 = 0.9466785280815826, 0.2557011698983284
 _A41, _A42, _A43 = 3.314825187068521, 2.896124015972201, 0.9986419139977817
@@ -223,7 +223,8 @@ def solve_network(
         rec_y[0, :] = y
         n_rec = 1
     t = 0.0
-    stop_time = t_end if t_end < t_cap else t_cap
+    # the cap bounds only the open-ended "until spent" run; a time the user gives is kept
+    stop_time = t_end if t_end < math.inf else t_cap
     h = 0.0
     n_steps = 0
     stage = 0
@@ -239,11 +240,14 @@ def solve_network(
         seg_end = stage_end[stage] if feeding else math.inf
         if seg_end > stop_time:
             seg_end = stop_time
-        spent = _progress(y, free_sites, sites_total, e_total, ns) <= spent_tol
-        if not feeding and t_end == math.inf and spent:
+        if (
+            not feeding
+            and t_end == math.inf
+            and _progress(y, free_sites, sites_total, e_total, ns) <= spent_tol
+        ):
             break
         if t >= stop_time:
-            if t_end == math.inf or t_end > t_cap:
+            if t_end == math.inf:
                 status = CAP_REACHED
             break
         _rhs(y, reactant, product, k, feed, f0)

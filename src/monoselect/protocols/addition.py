@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from monoselect.errors import InvalidInput
 from monoselect.kinetics.network import Network
 from monoselect.kinetics.simulate import FeedStage, Problem
 from monoselect.scenario import Scenario
@@ -33,6 +34,13 @@ def build_problem(scenario: Scenario, network: Network) -> tuple[Problem, list[s
     for fraction, seconds in steps:
         amount = fraction * fed
         if seconds == 0:
+            if stages and fraction > 0:
+                # the engine has no mid-run impulse; moving the portion to t = 0 would be wrong
+                raise InvalidInput(
+                    "a portion with no addition time can only come first in the feed",
+                    field="feed",
+                    fix="give that stage a short time such as '1 min'",
+                )
             portion += fraction
             continue
         rate = amount / seconds
