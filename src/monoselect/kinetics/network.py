@@ -3,6 +3,11 @@
 A species is an orbit of 0/1 patterns over the reactive sites under the molecule's
 automorphisms. Rates are mass action per free site, so statistical factors (the 2 in
 k1 = 2 k_site for a symmetric diamine) come out of the counting and are never typed in.
+
+Each species also has protonation microstates (which of its basic sites carry a proton, with
+the log formation constant of that state); a reaction's rate constant is given per microstate
+of its reactant, so only unprotonated sites react and a site's rate can depend on the charge
+next to it (SCIENCE.md section 4).
 """
 
 from __future__ import annotations
@@ -46,8 +51,19 @@ class RateModel:
     k_fresh: tuple[float, ...]  # L/mol/s, one per site class
     rho: float = 1.0
 
-    def site_rate(self, site: int, pattern: Sequence[int], model: SiteModel) -> float:
+    def site_rate(
+        self, site: int, pattern: Sequence[int], model: SiteModel, protonated: Sequence[int] = ()
+    ) -> float:
         return self.k_fresh[model.classes[site]] * self.rho ** sum(pattern)
+
+
+# one microstate per species: (protonated site indices, ln of its formation constant from the
+# free base with [H+] in mol/L)
+ProtonStates = Callable[[tuple[int, ...]], Sequence[tuple[tuple[int, ...], float]]]
+
+
+def no_protons(pattern: tuple[int, ...]) -> list[tuple[tuple[int, ...], float]]:
+    return [((), 0.0)]
 
 
 @dataclass(frozen=True)
@@ -58,14 +74,46 @@ class Network:
     labels: tuple[str, ...]
     reactant: np.ndarray  # species index per reaction
     product: np.ndarray
-    k: np.ndarray  # L/mol/s, summed over the equivalent free sites of the reactant
+    # L/mol/s per reaction and reactant microstate, summed over the equivalent free sites
+    # that are unprotonated in that state; column 0 is the free base
+    kms: np.ndarray
+    state_start: np.ndarray  # microstates of species s: state_start[s]:state_start[s + 1]
+    state_sites: tuple[tuple[int, ...], ...]  # protonated sites of each microstate
+    state_logw: np.ndarray  # ln formation constant of each microstate ([H+] in mol/L)
+
+    @property
+    def k(self) -> np.ndarray:
+        """Rate constants of the free bases (L/mol/s)."""
+        return self.kms[:, 0]
 
     @property
     def n_species(self) -> int:
         return len(self.patterns)
 
     @property
+    def state_nprot(self) -> np.ndarray:
+        return np.array([len(s) for s in self.state_sites], dtype=float)
+
+    @property
+    def state_free(self) -> np.ndarray:
+        """Free (unsubstituted) sites left unprotonated in each microstate."""
+        out = np.zeros(len(self.state_sites))
+        for s, p in enumerate(self.patterns):
+            for m in range(self.state_start[s], self.state_start[s + 1]):
+                out[m] = sum(1 for i, v in enumerate(p) if not v and i not in self.state_sites[m])
+        return out
+
+    @property
+    def degree(self) -> np.ndarray:
+        return np.array([sum(p) for p in self.patterns], dtype=float)
+
+    @property
+    def protonatable(self) -> bool:
+        return len(self.state_sites) > self.n_species
+
+    @property
     def free_sites(self) -> np.ndarray:
+        """Free (unsubstituted) sites of each species."""
         return np.array([len(p) - sum(p) for p in self.patterns], dtype=float)
 
 
@@ -99,33 +147,58 @@ def species_labels(patterns: Sequence[tuple[int, ...]], model: SiteModel) -> lis
 
 def build_network(
     model: SiteModel,
-    rates: RateModel | Callable[[int, Sequence[int], SiteModel], float],
+    rates: RateModel | Callable[..., float],
+    states: ProtonStates = no_protons,
 ) -> Network:
-    """Enumerate species and reactions; ``rates`` gives k_site for (site, pattern)."""
+    """Enumerate species, microstates and reactions.
+
+    ``rates(site, pattern, model, protonated)`` gives k_site of a free, unprotonated site;
+    ``states(pattern)`` lists the species' protonation microstates, the free base first.
+    """
     site_rate = rates.site_rate if isinstance(rates, RateModel) else rates
     patterns = enumerate_species(model)
     index = {p: i for i, p in enumerate(patterns)}
-    summed: dict[tuple[int, int], float] = {}
+    start = [0]
+    sites: list[tuple[int, ...]] = []
+    logw: list[float] = []
+    per_species = []
+    for p in patterns:
+        listed = list(states(p))
+        if not listed or listed[0][0]:
+            raise ValueError("the first microstate of every species must be the free base")
+        per_species.append(listed)
+        sites += [tuple(s) for s, _ in listed]
+        logw += [float(w) for _, w in listed]
+        start.append(len(sites))
+    n_states = max(len(ls) for ls in per_species)
+    summed: dict[tuple[int, int], np.ndarray] = {}
     for i, p in enumerate(patterns):
         for site, state in enumerate(p):
             if state:
                 continue
-            k = float(site_rate(site, p, model))
-            if not np.isfinite(k) or k < 0:
-                raise InvalidInput(
-                    f"rate constant for site {model.locants[site]} is {k}", field="k"
-                )
             child = list(p)
             child[site] = 1
             j = index[canonical_pattern(child, model)]
-            summed[(i, j)] = summed.get((i, j), 0.0) + k
+            row = summed.setdefault((i, j), np.zeros(n_states))
+            for m, (protonated, _) in enumerate(per_species[i]):
+                if site in protonated:
+                    continue
+                k = float(site_rate(site, p, model, protonated))
+                if not np.isfinite(k) or k < 0:
+                    raise InvalidInput(
+                        f"rate constant for site {model.locants[site]} is {k}", field="k"
+                    )
+                row[m] += k
     pairs = sorted(summed)
     return Network(
         patterns=tuple(patterns),
         labels=tuple(species_labels(patterns, model)),
         reactant=np.array([i for i, _ in pairs], dtype=np.int64),
         product=np.array([j for _, j in pairs], dtype=np.int64),
-        k=np.array([summed[pair] for pair in pairs], dtype=float),
+        kms=np.array([summed[pair] for pair in pairs], dtype=float).reshape(len(pairs), n_states),
+        state_start=np.array(start, dtype=np.int64),
+        state_sites=tuple(sites),
+        state_logw=np.array(logw, dtype=float),
     )
 
 

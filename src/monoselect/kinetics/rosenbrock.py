@@ -59,33 +59,185 @@ _D34, _D35 = 24.76722511418386, -6.594389125716872
 
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
-def _rhs(y, reactant, product, k, feed, out):
+def _states(x, start, stop, nprot, logw, alpha):
+    """Fill ``alpha`` with the protonation-state fractions of one binder at ln[H+] = x.
+
+    Returns the mean number of bound protons and its variance (= d mean / dx).
+    """
+    mx = -math.inf
+    for m in range(start, stop):
+        v = logw[m] + nprot[m] * x
+        if v > mx:
+            mx = v
+    z = 0.0
+    for m in range(start, stop):
+        e = math.exp(logw[m] + nprot[m] * x - mx)
+        alpha[m] = e
+        z += e
+    nu = 0.0
+    s2 = 0.0
+    for m in range(start, stop):
+        a = alpha[m] / z
+        alpha[m] = a
+        nu += nprot[m] * a
+        s2 += nprot[m] * nprot[m] * a
+    return nu, max(s2 - nu * nu, 0.0)
+
+
+@njit(cache=True, error_model="numpy", fastmath=_FAST)
+def _balance(x, y, sysm, work, events, total):
+    """Proton balance F(x) = free + bound - total (scaled mol) and dF/dx at ln[H+] = x."""
+    st_start, st_nprot, st_logw = sysm[3], sysm[4], sysm[5]
+    g_start, g_nprot, g_logw, g_amt, g_rel = sysm[8], sysm[9], sysm[10], sysm[11], sysm[12]
+    c_ref = sysm[13][2]
+    alpha, galpha, nu, var, gnu = work[0], work[1], work[2], work[3], work[4]
+    ns = y.size - 2
+    free = math.exp(x) * y[ns + 1] / c_ref
+    f = free - total
+    d = free
+    for s in range(ns):
+        a, v = _states(x, st_start[s], st_start[s + 1], st_nprot, st_logw, alpha)
+        nu[s] = a
+        var[s] = v
+        f += y[s] * a
+        d += y[s] * v
+    for g in range(g_amt.size):
+        a, v = _states(x, g_start[g], g_start[g + 1], g_nprot, g_logw, galpha)
+        gnu[g] = a
+        amount = g_amt[g] + g_rel[g] * events
+        f += amount * a
+        d += amount * v
+    return f, d
+
+
+@njit(cache=True, error_model="numpy", fastmath=_FAST)
+def _speciate(y, sysm, work):
+    """Solve the proton balance for ln[H+] (mol/L); fills the state fractions in ``work``.
+
+    Safeguarded Newton inside a bracket that always holds the root (the balance is monotone
+    in x), warm-started from the previous solution kept in ``work[5]``. Returns (x, dF/dx);
+    x = -inf when there are no protons to place (every site is free).
+    """
+    st_start, deg = sysm[3], sysm[7]
+    scal = sysm[13]
+    alpha, nu, var, xw = work[0], work[2], work[3], work[5]
+    ns = y.size - 2
+    events = 0.0
+    for s in range(ns):
+        events += deg[s] * y[s]
+    total = scal[0] + scal[1] * events
+    if scal[3] == 0.0 or total <= 0.0:
+        for s in range(ns):
+            alpha[st_start[s]] = 1.0
+            for m in range(st_start[s] + 1, st_start[s + 1]):
+                alpha[m] = 0.0
+            nu[s] = 0.0
+            var[s] = 0.0
+        for g in range(work[4].size):
+            work[4][g] = 0.0
+        xw[1] = 0.0
+        return -math.inf, 0.0
+    hi = math.log(total * scal[2] / y[ns + 1]) + 1e-9
+    f, d = _balance(hi, y, sysm, work, events, total)
+    for _ in range(50):  # tiny negative amounts inside a stage can need a wider bracket
+        if f >= 0.0:
+            break
+        hi += 2.0
+        f, d = _balance(hi, y, sysm, work, events, total)
+    lo = hi - 460.0
+    f, d = _balance(lo, y, sysm, work, events, total)
+    for _ in range(50):
+        if f <= 0.0:
+            break
+        lo -= 460.0
+        f, d = _balance(lo, y, sysm, work, events, total)
+    x = xw[0]
+    if not (lo < x < hi):
+        x = max(lo, hi - 23.0)
+    for _ in range(200):
+        f, d = _balance(x, y, sysm, work, events, total)
+        if f > 0.0:
+            hi = x
+        else:
+            lo = x
+        xn = x - f / d if d > 0.0 else 0.5 * (lo + hi)
+        if not (lo < xn < hi):
+            xn = 0.5 * (lo + hi)
+        if abs(xn - x) <= 1e-12 * max(1.0, abs(x)):
+            break
+        x = xn
+    f, d = _balance(x, y, sysm, work, events, total)
+    xw[0] = x
+    xw[1] = d
+    return x, d
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _rate_constant(r, a, sysm, work):
+    """k of reaction r averaged over its reactant's protonation states (free sites only)."""
+    kms, st_start = sysm[2], sysm[3]
+    alpha = work[0]
+    base = st_start[a]
+    kr = 0.0
+    for m in range(st_start[a + 1] - base):
+        kr += alpha[base + m] * kms[r, m]
+    return kr
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _rhs(y, sysm, feed, out, work):
+    reactant, product = sysm[0], sysm[1]
     ns = y.size - 2
     e = ns
     inv_v = 1.0 / y[ns + 1]
+    _speciate(y, sysm, work)
     for i in range(y.size):
         out[i] = feed[i]
-    for r in range(k.size):
+    for r in range(reactant.size):
         a = reactant[r]
-        rate = k[r] * y[a] * y[e] * inv_v
+        rate = _rate_constant(r, a, sysm, work) * y[a] * y[e] * inv_v
         out[a] -= rate
         out[product[r]] += rate
         out[e] -= rate
 
 
-@njit(cache=True, inline="always", error_model="numpy")
-def _jacobian(y, reactant, product, k, jac):
+@njit(cache=True, error_model="numpy")
+def _jacobian(y, sysm, jac, work):
+    """Analytic Jacobian, including the dependence of [H+] on every amount (implicit function)."""
+    reactant, product, kms, st_start, st_nprot, deg = (
+        sysm[0],
+        sysm[1],
+        sysm[2],
+        sysm[3],
+        sysm[4],
+        sysm[7],
+    )
+    g_rel, scal = sysm[12], sysm[13]
+    alpha, nu, gnu, xw = work[0], work[2], work[4], work[5]
     ns = y.size - 2
     e = ns
     vi = ns + 1
     inv_v = 1.0 / y[vi]
+    x, dfdx = _speciate(y, sysm, work)
     jac[:, :] = 0.0
-    for r in range(k.size):
+    coupled = dfdx > 0.0 and math.isfinite(x)
+    dxdy = work[6]
+    if coupled:
+        # F(x, y) = 0  =>  dx/dy_j = -(dF/dy_j) / (dF/dx)
+        rel_nu = 0.0
+        for g in range(g_rel.size):
+            rel_nu += g_rel[g] * gnu[g]
+        for j in range(ns):
+            dxdy[j] = -(nu[j] - scal[1] * deg[j] + rel_nu * deg[j]) / dfdx
+        dxdy[ns] = 0.0
+        dxdy[vi] = -(math.exp(x) / scal[2]) / dfdx
+    for r in range(reactant.size):
         a = reactant[r]
         b = product[r]
-        d_a = k[r] * y[e] * inv_v  # d rate / d n_a
-        d_e = k[r] * y[a] * inv_v  # d rate / d n_E
-        d_v = -k[r] * y[a] * y[e] * inv_v * inv_v  # d rate / d V
+        kr = _rate_constant(r, a, sysm, work)
+        d_a = kr * y[e] * inv_v  # d rate / d n_a at fixed [H+]
+        d_e = kr * y[a] * inv_v
+        d_v = -kr * y[a] * y[e] * inv_v * inv_v
         jac[a, a] -= d_a
         jac[a, e] -= d_e
         jac[a, vi] -= d_v
@@ -95,6 +247,17 @@ def _jacobian(y, reactant, product, k, jac):
         jac[e, a] -= d_a
         jac[e, e] -= d_e
         jac[e, vi] -= d_v
+        if coupled:
+            base = st_start[a]
+            dk = 0.0
+            for m in range(st_start[a + 1] - base):
+                dk += alpha[base + m] * (st_nprot[base + m] - nu[a]) * kms[r, m]
+            q = dk * y[a] * y[e] * inv_v
+            for j in range(ns + 2):
+                dj = q * dxdy[j]
+                jac[a, j] -= dj
+                jac[b, j] += dj
+                jac[e, j] -= dj
 
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
@@ -150,14 +313,34 @@ def _solve(a, piv, b):
 
 
 @njit(cache=True, error_model="numpy", fastmath=_FAST)
-def _progress(y, free_sites, sites_total, e_total, ns):
-    """Fraction of the limiting reagent still unspent (free sites or electrophile)."""
+def _progress(y, sysm, work, sites_total, e_total):
+    """Fraction of the limiting reagent still able to react (free unprotonated sites, or
+    electrophile)."""
+    st_start, st_free = sysm[3], sysm[6]
+    alpha = work[0]
+    ns = y.size - 2
+    _speciate(y, sysm, work)
     free = 0.0
-    for i in range(ns):
-        free += free_sites[i] * y[i]
+    for s in range(ns):
+        for m in range(st_start[s], st_start[s + 1]):
+            free += st_free[m] * alpha[m] * y[s]
     fs = free / sites_total if sites_total > 0 else 0.0
     fe = y[ns] / e_total if e_total > 0 else 0.0
     return min(fs, fe)
+
+
+def new_work(sysm, n):
+    """Scratch arrays for one integration (speciation state, warm start, dx/dy)."""
+    ns = n - 2
+    return (
+        np.zeros(sysm[4].size),
+        np.zeros(max(sysm[9].size, 1)),
+        np.zeros(ns),
+        np.zeros(ns),
+        np.zeros(max(sysm[11].size, 1)),
+        np.array([-math.inf, 0.0]),
+        np.zeros(n),
+    )
 
 
 @njit(cache=True, error_model="numpy", fastmath=_FAST)
@@ -171,16 +354,13 @@ def _conversion(y, ns):
 @njit(cache=True, error_model="numpy", fastmath=_FAST)
 def solve_network(
     y0,
-    reactant,
-    product,
-    k,
+    sysm,
     stage_end,
     stage_feed,
     t_end,
     spent_tol,
     conversion_stop,
     t_cap,
-    free_sites,
     sites_total,
     e_total,
     rtol,
@@ -214,6 +394,15 @@ def solve_network(
     jac = np.empty((n, n))
     w = np.empty((n, n))
     piv = np.empty(n, dtype=np.int64)
+    work = (
+        np.zeros(sysm[4].size),
+        np.zeros(max(sysm[9].size, 1)),
+        np.zeros(ns),
+        np.zeros(ns),
+        np.zeros(max(sysm[11].size, 1)),
+        np.array([-math.inf, 0.0]),
+        np.zeros(n),
+    )
     no_feed = np.zeros(n)
     n_stages = stage_end.size
     rec_cap = rec_t.size
@@ -243,15 +432,15 @@ def solve_network(
         if (
             not feeding
             and t_end == math.inf
-            and _progress(y, free_sites, sites_total, e_total, ns) <= spent_tol
+            and _progress(y, sysm, work, sites_total, e_total) <= spent_tol
         ):
             break
         if t >= stop_time:
             if t_end == math.inf:
                 status = CAP_REACHED
             break
-        _rhs(y, reactant, product, k, feed, f0)
-        _jacobian(y, reactant, product, k, jac)
+        _rhs(y, sysm, feed, f0, work)
+        _jacobian(y, sysm, jac, work)
         if h <= 0.0:
             # initial step from the scale of the derivative
             d = 0.0
@@ -286,31 +475,31 @@ def solve_network(
             _solve(w, piv, k1)
             for i in range(n):
                 tmp[i] = y[i] + _A21 * k1[i]
-            _rhs(tmp, reactant, product, k, feed, fs)
+            _rhs(tmp, sysm, feed, fs, work)
             for i in range(n):
                 k2[i] = fs[i] + _C21 * k1[i] * inv_h
             _solve(w, piv, k2)
             for i in range(n):
                 tmp[i] = y[i] + _A31 * k1[i] + _A32 * k2[i]
-            _rhs(tmp, reactant, product, k, feed, fs)
+            _rhs(tmp, sysm, feed, fs, work)
             for i in range(n):
                 k3[i] = fs[i] + (_C31 * k1[i] + _C32 * k2[i]) * inv_h
             _solve(w, piv, k3)
             for i in range(n):
                 tmp[i] = y[i] + _A41 * k1[i] + _A42 * k2[i] + _A43 * k3[i]
-            _rhs(tmp, reactant, product, k, feed, fs)
+            _rhs(tmp, sysm, feed, fs, work)
             for i in range(n):
                 k4[i] = fs[i] + (_C41 * k1[i] + _C42 * k2[i] + _C43 * k3[i]) * inv_h
             _solve(w, piv, k4)
             for i in range(n):
                 tmp[i] = y[i] + _A51 * k1[i] + _A52 * k2[i] + _A53 * k3[i] + _A54 * k4[i]
-            _rhs(tmp, reactant, product, k, feed, fs)
+            _rhs(tmp, sysm, feed, fs, work)
             for i in range(n):
                 k5[i] = fs[i] + (_C51 * k1[i] + _C52 * k2[i] + _C53 * k3[i] + _C54 * k4[i]) * inv_h
             _solve(w, piv, k5)
             for i in range(n):
                 tmp[i] += k5[i]
-            _rhs(tmp, reactant, product, k, feed, fs)
+            _rhs(tmp, sysm, feed, fs, work)
             for i in range(n):
                 k6[i] = (
                     fs[i]
@@ -392,16 +581,16 @@ def solve_network(
 @njit(cache=True, parallel=True, error_model="numpy", fastmath=_FAST)
 def solve_many(
     y0,
-    reactant,
-    product,
-    k,
+    sysm,
+    kms,
+    g_amt,
+    scal,
     stage_end,
     stage_feed,
     t_end,
     spent_tol,
     conversion_stop,
     t_cap,
-    free_sites,
     sites_total,
     e_total,
     rtol,
@@ -412,24 +601,41 @@ def solve_many(
     status_out,
     steps_out,
 ):
-    """``solve_network`` over many conditions (rows), in parallel; one status per row."""
+    """``solve_network`` over many conditions (rows), in parallel; one status per row.
+
+    ``sysm`` is shared; its rate constants, added binder amounts and proton totals are
+    replaced per row by ``kms[c]``, ``g_amt[c]`` and ``scal[c]``.
+    """
     m = y0.shape[0]
     for c in prange(m):
         rec_t = np.empty(0)
         rec_y = np.empty((0, y0.shape[1]))
         row = np.empty(y0.shape[1])
+        own = (
+            sysm[0],
+            sysm[1],
+            kms[c],
+            sysm[3],
+            sysm[4],
+            sysm[5],
+            sysm[6],
+            sysm[7],
+            sysm[8],
+            sysm[9],
+            sysm[10],
+            g_amt[c],
+            sysm[12],
+            scal[c],
+        )
         status, t, _, steps = solve_network(
             y0[c],
-            reactant,
-            product,
-            k[c],
+            own,
             stage_end[c],
             stage_feed[c],
             t_end[c],
             spent_tol,
             conversion_stop[c],
             t_cap,
-            free_sites,
             sites_total[c],
             e_total[c],
             rtol,
@@ -443,3 +649,22 @@ def solve_many(
         t_out[c] = t
         status_out[c] = status
         steps_out[c] = steps
+
+
+@njit(cache=True, error_model="numpy")
+def speciate_rows(rows, sysm, alpha_out, gnu_out, x_out):
+    """Speciation at recorded states: state fractions, mean protons per binder, ln[H+]."""
+    work = (
+        np.zeros(sysm[4].size),
+        np.zeros(max(sysm[9].size, 1)),
+        np.zeros(rows.shape[1] - 2),
+        np.zeros(rows.shape[1] - 2),
+        np.zeros(max(sysm[11].size, 1)),
+        np.array([-math.inf, 0.0]),
+        np.zeros(rows.shape[1]),
+    )
+    for i in range(rows.shape[0]):
+        x, _ = _speciate(rows[i], sysm, work)
+        x_out[i] = x
+        alpha_out[i, :] = work[0]
+        gnu_out[i, :] = work[4][: gnu_out.shape[1]]

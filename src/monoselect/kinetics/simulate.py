@@ -2,6 +2,10 @@
 
 Engine units: mol, L, s, L/mol/s. Amounts and volume are scaled to O(1) before the compiled
 integrator sees them, so one absolute tolerance fits every scale from 50 mL to 100 L.
+
+Acids and bases (a ``ProtonPool``) share one proton balance with every amine species; it is
+solved as a fast equilibrium inside each right-hand-side call (SCIENCE.md section 4), with one
+effective aqueous pKa scale for the solvent and activities taken as 1.
 """
 
 from __future__ import annotations
@@ -37,6 +41,61 @@ class FeedStage:
 
 
 @dataclass(frozen=True)
+class Binder:
+    """An added base or weak acid in the proton pool (anything that is not an amine species)."""
+
+    name: str
+    amount: float  # mol
+    pka: tuple[float, ...]  # stepwise pKa values, ascending
+    protons: int = 0  # protons it brings when charged: 0 for a base, len(pka) for an acid
+
+    def __post_init__(self):
+        if not math.isfinite(self.amount) or self.amount < 0:
+            raise InvalidInput(
+                f"amount of {self.name} must be >= 0, got {self.amount}", field=self.name
+            )
+        if not 0 <= self.protons <= len(self.pka):
+            raise InvalidInput(f"{self.name} cannot carry {self.protons} protons", field=self.name)
+
+    def states(self) -> tuple[np.ndarray, np.ndarray]:
+        """Protons bound and ln formation constant of each state (macroscopic, from the base)."""
+        top = sorted(self.pka, reverse=True)
+        n = np.arange(len(top) + 1, dtype=float)
+        logw = np.concatenate([[0.0], np.cumsum(top)]) * math.log(10.0)
+        return n, logw
+
+
+@dataclass(frozen=True)
+class ProtonPool:
+    """Every proton source and sink besides the amines: charged at t = 0 or made by reaction."""
+
+    strong_acid: float = 0.0  # mol H+ from fully dissociated acids (HCl)
+    binders: tuple[Binder, ...] = ()
+    release: float = 0.0  # H+ released per substitution: 1 for HX or a carboxylic acid
+    released: Binder | None = None  # the weak acid released (its amount follows the reaction)
+
+    def __post_init__(self):
+        if not math.isfinite(self.strong_acid) or self.strong_acid < 0:
+            raise InvalidInput("strong acid charge must be >= 0", field="acid_eq")
+
+    @property
+    def charged_protons(self) -> float:
+        return self.strong_acid + sum(b.amount * b.protons for b in self.binders)
+
+    @property
+    def active(self) -> bool:
+        return self.charged_protons > 0 or self.release > 0
+
+    def signature(self) -> tuple:
+        """What must match between conditions of one sweep (amounts may differ)."""
+        return (
+            tuple((b.name, b.pka, b.protons) for b in self.binders),
+            self.release,
+            None if self.released is None else (self.released.name, self.released.pka),
+        )
+
+
+@dataclass(frozen=True)
 class Problem:
     """One run: what is in the flask at t = 0, the feed plan, and when to stop."""
 
@@ -45,6 +104,7 @@ class Problem:
     electrophile: float  # mol of electrophile in the flask at t = 0
     volume: float  # L at t = 0
     stages: tuple[FeedStage, ...] = ()
+    protons: ProtonPool = ProtonPool()
     t_end: float = math.inf  # s; inf = until the limiting reagent is spent
     stop_conversion: float | None = None  # stop when substrate conversion reaches this
     time_cap: float = 7 * SECONDS_PER_DAY  # s, bounds the run only when t_end is inf
@@ -94,11 +154,33 @@ class Trajectory:
     steps: int
     method: str = "RODAS4 (compiled)"
     notes: tuple[str, ...] = field(default=())
+    log_h: np.ndarray | None = None  # ln [H+] (mol/L) per record; -inf with no protons
+    state_fractions: np.ndarray | None = None  # [time, microstate] within each species
+    binder_protons: np.ndarray | None = None  # [time, binder] mean protons bound
+
+
+def _binder_tables(pool: ProtonPool):
+    """Flattened state tables of the added binders, the released acid last."""
+    binders = list(pool.binders) + ([pool.released] if pool.released is not None else [])
+    start, nprot, logw = [0], [], []
+    for b in binders:
+        n, w = b.states()
+        nprot += n.tolist()
+        logw += w.tolist()
+        start.append(len(nprot))
+    rel = np.array([0.0] * len(pool.binders) + ([1.0] if pool.released is not None else []))
+    return (
+        np.array(start, dtype=np.int64),
+        np.array(nprot, dtype=float),
+        np.array(logw, dtype=float),
+        rel,
+    )
 
 
 def _arrays(problem: Problem):
-    """Scaled initial state, rate constants and feed plan for the compiled integrator."""
+    """Scaled initial state, system tuple and feed plan for the compiled integrator."""
     net = problem.network
+    pool = problem.protons
     n_ref = problem.substrate_charged
     v_ref = problem.volume
     ns = net.n_species
@@ -106,7 +188,27 @@ def _arrays(problem: Problem):
     y0[0] = problem.substrate / n_ref
     y0[ns] = problem.electrophile / n_ref
     y0[ns + 1] = 1.0
-    k = net.k * n_ref / v_ref
+    g_start, g_nprot, g_logw, g_rel = _binder_tables(pool)
+    g_amt = np.array([b.amount / n_ref for b in pool.binders] + [0.0] * int(g_rel.sum()))
+    scal = np.array(
+        [pool.charged_protons / n_ref, pool.release, n_ref / v_ref, 1.0 if pool.active else 0.0]
+    )
+    sysm = (
+        net.reactant,
+        net.product,
+        net.kms * n_ref / v_ref,
+        net.state_start,
+        net.state_nprot,
+        net.state_logw,
+        net.state_free,
+        net.degree,
+        g_start,
+        g_nprot,
+        g_logw,
+        g_amt,
+        g_rel,
+        scal,
+    )
     ends = np.cumsum([s.duration for s in problem.stages]) if problem.stages else np.zeros(0)
     feeds = np.zeros((len(problem.stages), ns + 2))
     for i, s in enumerate(problem.stages):
@@ -115,13 +217,23 @@ def _arrays(problem: Problem):
         feeds[i, ns + 1] = s.volume_rate / v_ref
     sites_total = float(net.free_sites[0])  # per unit of substrate charged
     e_total = problem.electrophile_charged / n_ref
-    return y0, k, np.asarray(ends, dtype=float), feeds, sites_total, e_total, n_ref, v_ref
+    return y0, sysm, np.asarray(ends, dtype=float), feeds, sites_total, e_total, n_ref, v_ref
+
+
+def _speciation(sysm, rows: np.ndarray):
+    """ln [H+], microstate fractions and binder protonation at recorded (scaled) states."""
+    m = rows.shape[0]
+    alpha = np.empty((m, sysm[4].size))
+    gnu = np.empty((m, sysm[11].size))
+    x = np.empty(m)
+    rb.speciate_rows(np.ascontiguousarray(rows), sysm, alpha, gnu, x)
+    return x, alpha, gnu
 
 
 def integrate(problem: Problem, *, record: int = 20_000) -> Trajectory:
     """Run one problem; retry a failed compiled run with SciPy's Radau, else SolverFailure."""
     net = problem.network
-    y0, k, ends, feeds, sites_total, e_total, n_ref, v_ref = _arrays(problem)
+    y0, sysm, ends, feeds, sites_total, e_total, n_ref, v_ref = _arrays(problem)
     ns = net.n_species
     rec_t = np.empty(record)
     rec_y = np.empty((record, ns + 2))
@@ -129,16 +241,13 @@ def integrate(problem: Problem, *, record: int = 20_000) -> Trajectory:
     conv = problem.stop_conversion if problem.stop_conversion is not None else 2.0
     status, t_final, n_rec, steps = rb.solve_network(
         y0,
-        net.reactant,
-        net.product,
-        k,
+        sysm,
         ends,
         feeds,
         float(problem.t_end),
         problem.spent_tol,
         float(conv),
         float(problem.time_cap),
-        net.free_sites,
         sites_total,
         e_total,
         problem.rtol,
@@ -152,7 +261,7 @@ def integrate(problem: Problem, *, record: int = 20_000) -> Trajectory:
     method = "RODAS4 (compiled)"
     if status in (rb.STEP_UNDERFLOW, rb.NOT_FINITE, rb.TOO_MANY_STEPS):
         rec_t, rec_y, status, steps = _radau_fallback(
-            problem, y0, k, ends, feeds, sites_total, e_total, t_final
+            problem, y0, sysm, ends, feeds, sites_total, e_total, t_final
         )
         n_rec = rec_t.size
         method = "Radau (SciPy, after a failed RODAS4 run)"
@@ -162,6 +271,7 @@ def integrate(problem: Problem, *, record: int = 20_000) -> Trajectory:
             rec_t[n_rec - 1] = t_final
             rec_y[n_rec - 1] = y_out
         rec_t, rec_y = rec_t[:n_rec], rec_y[:n_rec]
+    log_h, alpha, gnu = _speciation(sysm, rec_y)
     return Trajectory(
         time=rec_t.copy(),
         species=rec_y[:, :ns] * n_ref,
@@ -171,10 +281,13 @@ def integrate(problem: Problem, *, record: int = 20_000) -> Trajectory:
         steps=int(steps),
         method=method,
         notes=notes,
+        log_h=log_h,
+        state_fractions=alpha,
+        binder_protons=gnu,
     )
 
 
-def _radau_fallback(problem, y0, k, ends, feeds, sites_total, e_total, t_reached):
+def _radau_fallback(problem, y0, sysm, ends, feeds, sites_total, e_total, t_reached):
     """Stiffer, slower second attempt with the same stop rules; SolverFailure if it fails too."""
     from scipy.integrate import solve_ivp
 
@@ -185,6 +298,7 @@ def _radau_fallback(problem, y0, k, ends, feeds, sites_total, e_total, t_reached
     bounds = [0.0, *[e for e in ends if e < t_stop], t_stop]
     ts, ys = [np.array([0.0])], [y0[None, :]]
     y = y0.copy()
+    work = rb.new_work(sysm, n)
     status = rb.OK
     steps = 0
 
@@ -192,7 +306,7 @@ def _radau_fallback(problem, y0, k, ends, feeds, sites_total, e_total, t_reached
         return rb._conversion(yy, ns) - problem.stop_conversion
 
     def spent(_t, yy):
-        return rb._progress(yy, net.free_sites, sites_total, e_total, ns) - problem.spent_tol
+        return rb._progress(yy, sysm, work, sites_total, e_total) - problem.spent_tol
 
     conversion.terminal = spent.terminal = True
     for i in range(len(bounds) - 1):
@@ -203,12 +317,12 @@ def _radau_fallback(problem, y0, k, ends, feeds, sites_total, e_total, t_reached
 
         def f(_t, yy, feed=feed):
             out = np.empty(n)
-            rb._rhs(yy, net.reactant, net.product, k, feed, out)
+            rb._rhs(yy, sysm, feed, out, work)
             return out
 
         def jac(_t, yy):
             j = np.empty((n, n))
-            rb._jacobian(yy, net.reactant, net.product, k, j)
+            rb._jacobian(yy, sysm, j, work)
             return j
 
         sol = solve_ivp(
@@ -255,8 +369,10 @@ class SweepResult:
 def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) -> SweepResult:
     """Run many problems on one network in parallel compiled code (no Python loop per run).
 
-    ``rates`` ([condition, reaction], L/mol/s) replaces the network's rate constants per
-    condition, so a sweep over kappa needs no network per value.
+    ``rates`` ([condition, reaction], L/mol/s) replaces the free-base rate constants per
+    condition (every protonation state of a reaction is scaled by the same factor), so a sweep
+    over kappa needs no network per value. Acid and base amounts may differ per condition; the
+    kind of acids and bases may not.
     """
     if not problems:
         raise InvalidInput("no conditions to run", field="conditions")
@@ -274,10 +390,16 @@ def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) 
                 field=name,
                 fix="run conditions with different solver settings as separate sweeps",
             )
+    if any(p.protons.signature() != p0.protons.signature() for p in problems):
+        raise InvalidInput(
+            "every condition of a sweep must use the same acids and bases (amounts may differ)",
+            field="protons",
+            fix="give an absent acid or base as 0 eq rather than leaving it out",
+        )
     n_stages = max(len(p.stages) for p in problems)
     m, n = len(problems), net.n_species + 2
     y0 = np.zeros((m, n))
-    k = np.zeros((m, net.k.size))
+    kms = np.zeros((m, *net.kms.shape))
     ends = np.full((m, n_stages), 0.0)
     feeds = np.zeros((m, n_stages, n))
     sites = np.zeros(m)
@@ -285,16 +407,27 @@ def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) 
     scale = np.zeros((m, 2))
     t_end = np.zeros(m)
     conv = np.zeros(m)
+    factor = None
     if rates is not None:
         rates = np.asarray(rates, dtype=float)
         if rates.shape != (m, net.k.size) or not np.all(np.isfinite(rates)) or np.any(rates < 0):
             raise InvalidInput(
                 f"rates must be finite, >= 0 and of shape {(m, net.k.size)}", field="rates"
             )
+        if np.any(net.k == 0):
+            raise InvalidInput("rates can only rescale reactions with k > 0", field="rates")
+        factor = rates / net.k
+    shared_sysm = None
+    g_amt = None
+    scal = np.zeros((m, 4))
     for c, p in enumerate(problems):
-        y0[c], k[c], e, f, sites[c], etot[c], scale[c, 0], scale[c, 1] = _arrays(p)
-        if rates is not None:
-            k[c] = rates[c] * scale[c, 0] / scale[c, 1]
+        y0[c], sysm, e, f, sites[c], etot[c], scale[c, 0], scale[c, 1] = _arrays(p)
+        if shared_sysm is None:
+            shared_sysm = sysm
+            g_amt = np.zeros((m, sysm[11].size))
+        kms[c] = sysm[2] if factor is None else sysm[2] * factor[c][:, None]
+        g_amt[c] = sysm[11]
+        scal[c] = sysm[13]
         # pad with zero-length stages so every row has the same number of stages
         ends[c, : e.size] = e
         ends[c, e.size :] = e[-1] if e.size else 0.0
@@ -307,16 +440,16 @@ def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) 
     steps = np.empty(m, dtype=np.int64)
     rb.solve_many(
         y0,
-        net.reactant,
-        net.product,
-        k,
+        shared_sysm,
+        kms,
+        g_amt,
+        scal,
         ends,
         feeds,
         t_end,
         p0.spent_tol,
         conv,
         p0.time_cap,
-        net.free_sites,
         sites,
         etot,
         p0.rtol,
