@@ -9,6 +9,7 @@ import pytest
 
 import monoselect
 from monoselect import InvalidInput, make_scenario, simulate
+from monoselect import final_split as closed_form_split
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,11 +50,13 @@ def test_one_portion_and_four_hour_feed_give_the_same_split():
     ).outcome.final_fractions
     for label in ("SM", "mono", "bis"):
         assert one[label] == pytest.approx(slow[label], abs=1e-6)
-    assert one["mono"] == pytest.approx(0.5, abs=1e-6)
+    net = simulate(make_scenario(eq=1.0)).table.network
+    sm, mono, bis = closed_form_split(1.0, net.k[1] / net.k[0])
+    assert one["mono"] == pytest.approx(mono, abs=1e-6)
 
 
 def test_excess_substrate_raises_yield_on_electrophile():
-    r = simulate(make_scenario(eq=1.0, substrate_eq=5.0))
+    r = simulate(make_scenario(eq=1.0, substrate_eq=5.0, kappa=0.5))
     # closed form at 0.2 eq per diamine, kappa = 0.5: x = (1 - 0.1)^2 = 0.81, m = 0.18
     assert r.outcome.mono_yield_on_electrophile == pytest.approx(0.18 * 5, abs=1e-6)
 
@@ -61,7 +64,7 @@ def test_excess_substrate_raises_yield_on_electrophile():
 def test_kappa_override_changes_the_split_and_is_stated():
     r = simulate(make_scenario(eq=1.0, kappa=2.0))
     assert r.outcome.final_fractions["mono"] < 0.5
-    assert any("kappa = k2/k1 = 2" in a for a in r.assumptions)
+    assert any(p.quantity == "kappa" and p.origin == "user-given" for p in r.provenance)
 
 
 def test_rho_and_kappa_together_are_refused():
@@ -70,7 +73,9 @@ def test_rho_and_kappa_together_are_refused():
 
 
 def test_json_output_has_the_contract(tmp_path):
-    proc = run_cli("simulate", "--eq", "1.0", "--addition-time", "4 h", "--json")
+    proc = run_cli(
+        "simulate", "--eq", "1.0", "--addition-time", "4 h", "--kappa", "0.5", "--json"
+    )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert set(data["fractions"]) == {"SM", "mono", "bis"}
@@ -80,8 +85,11 @@ def test_json_output_has_the_contract(tmp_path):
     assert max(data["balance"].values()) < 1e-9
     assert data["scenario"]["addition_time_s"] == 14400.0
     assert data["scenario"]["scale_mmol"] == pytest.approx(10.0)
-    assert any("rho = 1" in a for a in data["assumptions"])
-    assert any("order of magnitude" in a for a in data["assumptions"])
+    origins = {p["quantity"]: p["origin"] for p in data["provenance"]}
+    assert origins["kappa"] == "user-given"
+    assert "order of magnitude" in origins["k_ref"]
+    assert origins["pKa SM"].startswith("measured: 1,4-diazepane")
+    assert data["speciation"]["species"]["SM"]["0H+"][-1] == 1.0  # no acid: all free base
     assert [s["label"] for s in data["species"]] == ["SM", "mono", "bis"]
     assert data["species"][1]["mz_M_plus_H"] == pytest.approx(201.1598, abs=1e-4)
 
@@ -179,5 +187,5 @@ def test_a_portion_after_a_timed_stage_is_refused_not_moved_to_the_start():
     with pytest.raises(InvalidInput, match="field: feed"):
         simulate(scenario)
     # first in the feed it is a plain one-portion addition
-    first = make_scenario(feed=[{"eq": 1.0, "time": 0}, {"eq": 0.0, "time": "1 h"}])
+    first = make_scenario(feed=[{"eq": 1.0, "time": 0}, {"eq": 0.0, "time": "1 h"}], kappa=0.5)
     assert simulate(first).outcome.final_fractions["mono"] == pytest.approx(0.5, abs=1e-6)

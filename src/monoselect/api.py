@@ -8,13 +8,22 @@ from dataclasses import dataclass
 from monoselect.chem.molecules import (
     Electrophile,
     Substrate,
+    resolve_acid_base,
     resolve_electrophile,
     resolve_substrate,
 )
+from monoselect.chem.pka import REFERENCE_C, increments, species_basicity, substrate_basicity
 from monoselect.chem.products import SpeciesInfo, species_structures
+from monoselect.chem.reactivity import Provenance, Reactivity, arrhenius
 from monoselect.errors import SolverFailure
 from monoselect.kinetics import rosenbrock as rb
-from monoselect.kinetics.network import Network, RateModel, SiteModel, build_network
+from monoselect.kinetics.network import (
+    Network,
+    SiteModel,
+    build_network,
+    enumerate_species,
+    species_labels,
+)
 from monoselect.kinetics.outcome import Outcome, make_outcome
 from monoselect.kinetics.simulate import Problem, integrate
 from monoselect.protocols.addition import build_problem
@@ -39,6 +48,7 @@ class SimulationResult:
     outcome: Outcome
     assumptions: tuple[str, ...]
     warnings: tuple[str, ...]
+    provenance: tuple[Provenance, ...] = ()
 
     def balance(self) -> dict[str, float]:
         return self.outcome.balance_residuals(self.problem)
@@ -81,10 +91,34 @@ class SimulationResult:
             "assumptions": list(self.assumptions),
             "warnings": list(self.warnings),
             "solver": {"method": o.method, "steps": o.steps, "status": o.status},
+            "provenance": [
+                {"quantity": p.quantity, "value": p.value, "origin": p.origin}
+                for p in self.provenance
+            ],
+            "speciation": self._speciation(idx),
             "time_course": {
                 "time_s": o.time[idx].tolist(),
                 "fractions": {lab: o.fractions[idx, i].tolist() for i, lab in enumerate(o.labels)},
                 "volume_mL": (o.volume[idx] * 1e3).tolist(),
+            },
+        }
+
+    def _speciation(self, idx) -> dict:
+        """Protonation of every species over time: fraction with 0, 1, 2 ... protons."""
+        o = self.outcome
+        ph = o.ph[idx]
+        return {
+            "time_s": o.time[idx].tolist(),
+            "pH_model": [None if not math.isfinite(v) else round(float(v), 4) for v in ph],
+            "species": {
+                lab: {
+                    f"{n}H+": o.protonation(s)[idx, n].tolist()
+                    for n in range(o.protonation(s).shape[1])
+                }
+                for s, lab in enumerate(o.labels)
+            },
+            "binders_mean_protons": {
+                name: o.binder_protons[idx, g].tolist() for g, name in enumerate(o.binder_names)
             },
         }
 
@@ -102,75 +136,114 @@ def site_model(substrate: Substrate) -> SiteModel:
     return SiteModel(classes=s.classes, automorphisms=s.automorphisms, locants=s.locants)
 
 
-def rate_model(
-    scenario: Scenario, substrate: Substrate, electrophile: Electrophile
-) -> tuple[RateModel, list[str]]:
-    """Per-site rate constants and the assumptions behind them."""
-    notes = []
-    k = scenario.rate_constant()
-    if k is None:
-        k = electrophile.k_default
-        notes.append(
-            f"k_site = {k:g} L/mol/s for a fresh site "
-            f"({electrophile.class_label}: {electrophile.k_status}); "
-            "sets the time scale only, not the final split"
-        )
-    else:
-        notes.append(f"k_site = {k:g} L/mol/s (user-given)")
-    if scenario.kappa is not None:
-        rho = 2.0 * scenario.kappa
-        notes.append(f"kappa = k2/k1 = {scenario.kappa:g} (user-given), so rho = {rho:g} per site")
-    elif scenario.rho is not None:
-        rho = scenario.rho
-        notes.append(f"rho = {rho:g} per site (user-given), kappa = {rho / 2:g} for a diamine")
-    else:
-        rho = 1.0
-        notes.append(
-            "rho = 1: the sites react independently (kappa = 0.5) "
-            "until reactivity from pKa is added"
-        )
-    n_classes = max(substrate.sites.classes) + 1
-    if n_classes > 1:
-        notes.append(
-            "all site classes are given the same k_site (no regioselectivity) in this version"
-        )
-    return RateModel(k_fresh=(k,) * n_classes, rho=rho), notes
-
-
-def species_table(
-    substrate: str, electrophile: str, rates: RateModel | None = None
-) -> SpeciesTable:
-    """Species (up to symmetry) of ``substrate`` with ``electrophile``: structures, masses, m/z."""
-    return _species_table(resolve_substrate(substrate), resolve_electrophile(electrophile), rates)
-
-
-def _species_table(sub: Substrate, el: Electrophile, rates: RateModel | None) -> SpeciesTable:
+def reactivity_model(
+    scenario: Scenario | None, sub: Substrate, el: Electrophile
+) -> tuple[Reactivity, tuple[SpeciesInfo, ...], list[Provenance], list[str]]:
+    """Site pKa of every species, Bronsted/Arrhenius rates, and where every number came from."""
     model = site_model(sub)
-    net = build_network(
-        model, rates or RateModel(k_fresh=(el.k_default,) * (max(model.classes) + 1))
+    patterns = enumerate_species(model)
+    labels = species_labels(patterns, model)
+    info = tuple(species_structures(sub, el, patterns, labels))
+    temp_c = scenario.temperature_c() if scenario else REFERENCE_C
+    parent = substrate_basicity(sub, temp_c)
+    basicity = {
+        p: species_basicity(sub, p, el.substituent, s.smiles, parent, temp_c)
+        for p, s in zip(patterns, info, strict=True)
+    }
+    prov: list[Provenance] = []
+    notes: list[str] = []
+    for lab, p in zip(labels, patterns, strict=True):
+        b = basicity[p]
+        if not b.sites:
+            prov.append(Provenance(f"pKa {lab}", "no basic N", "every N is substituted"))
+            continue
+        sites = ", ".join(
+            f"{model.locants[i]} {v:.2f}" for i, v in zip(b.sites, b.pka, strict=True)
+        )
+        macro = ", ".join(f"{v:.2f}" for v in b.macroscopic())
+        prov.append(Provenance(f"pKa {lab}", f"site {sites}; stepwise {macro}", b.origin))
+        if b.estimated:
+            notes.append(f"pKa of {lab} is an estimate ({macro}); see --explain")
+    k_user = scenario.rate_constant() if scenario else None
+    factor = arrhenius(el.ea_kj, temp_c)
+    rho = None
+    if scenario is not None and scenario.kappa is not None:
+        rho = 2.0 * scenario.kappa
+        prov.append(
+            Provenance("kappa", f"{scenario.kappa:g} (rho = {rho:g} per site)", "user-given")
+        )
+    elif scenario is not None and scenario.rho is not None:
+        rho = scenario.rho
+        prov.append(Provenance("rho", f"{rho:g} per site", "user-given"))
+    react = Reactivity(el.k_default, el.pka_ref, el.beta_nuc, factor, basicity, rho)
+    if k_user is not None:
+        fresh = react.site_rate(0, patterns[0], model)
+        react = Reactivity(
+            el.k_default * k_user / fresh, el.pka_ref, el.beta_nuc, factor, basicity, rho
+        )
+        prov.append(
+            Provenance("k_site (fresh site, free base)", f"{k_user:g} L/mol/s", "user-given")
+        )
+    else:
+        prov.append(
+            Provenance(
+                "k_ref",
+                f"{el.k_default:g} L/mol/s at pKa {el.pka_ref:g}, 25 degC",
+                f"{el.class_label}: {el.k_status}; sets the time scale, not the split",
+            )
+        )
+    prov.append(Provenance("beta_nuc", f"{el.beta_nuc:g}", el.beta_source))
+    prov.append(
+        Provenance(
+            "temperature",
+            f"{temp_c:g} degC: k x {factor:.3g} vs 25 degC (Ea {el.ea_kj:g} kJ/mol)",
+            el.ea_source + "; pKa values taken at this temperature where measured",
+        )
     )
-    info = species_structures(sub, el, net.patterns, net.labels)
-    return SpeciesTable(sub, el, net, tuple(info))
+    for key in ("w", el.substituent) + (("own_alkyl",) if el.substituent == "alkyl" else ()):
+        prov.append(Provenance(f"increment: {key}", "", increments().notes[key]))
+    return react, info, prov, notes
+
+
+def species_table(substrate: str, electrophile: str) -> SpeciesTable:
+    """Species (up to symmetry) of ``substrate`` with ``electrophile``: structures, masses, m/z."""
+    sub, el = resolve_substrate(substrate), resolve_electrophile(electrophile)
+    react, info, _, _ = reactivity_model(None, sub, el)
+    return _species_table(sub, el, react, info)
+
+
+def _species_table(
+    sub: Substrate, el: Electrophile, react: Reactivity, info: tuple[SpeciesInfo, ...]
+) -> SpeciesTable:
+    net = build_network(site_model(sub), react.site_rate, react.states)
+    return SpeciesTable(sub, el, net, info)
 
 
 def simulate(scenario: Scenario) -> SimulationResult:
     """Simulate ``scenario``; pure apart from the compiled-code cache."""
     sub = resolve_substrate(scenario.substrate)
     el = resolve_electrophile(scenario.electrophile)
-    rates, assumptions = rate_model(scenario, sub, el)
-    table = _species_table(sub, el, rates)
-    problem, more = build_problem(scenario, table.network)
+    react, info, provenance, assumptions = reactivity_model(scenario, sub, el)
+    table = _species_table(sub, el, react, info)
+    problem, more = build_problem(scenario, table.network, el)
     assumptions += more
+    net = table.network
+    if net.n_species == 3 and net.k[0] > 0:
+        kappa = net.k[1] / net.k[0]
+        provenance.append(
+            Provenance("kappa = k2/k1 (free bases)", f"{kappa:.3g}", "from the rates above")
+        )
+    for what in ("acid", "base"):
+        name = getattr(scenario, what)
+        if name:
+            entry = resolve_acid_base(name, field=what, kind=what)
+            pka = ", ".join(f"{v:g}" for v in entry.pka) or "strong (fully dissociated)"
+            provenance.append(Provenance(f"pKa {entry.name}", pka, entry.source))
     warnings = []
     if el.reactive_groups > 1:
         warnings.append(
             f"{el.name} has {el.reactive_groups} reactive groups: bridging and oligomers are not "
             "simulated yet; only the first group's reaction is counted"
-        )
-    if el.releases_acid:
-        warnings.append(
-            f"{el.name} releases {el.releases_acid}; its protonation of the amine is not simulated "
-            "yet (assumes enough base is present)"
         )
     traj = integrate(problem)
     outcome = make_outcome(problem, table.network, traj)
@@ -187,4 +260,19 @@ def simulate(scenario: Scenario) -> SimulationResult:
         raise SolverFailure(
             f"mass balance residual {residual:.2e} after integration", field="conditions"
         )
-    return SimulationResult(scenario, table, problem, outcome, tuple(assumptions), tuple(warnings))
+    available = outcome.free_sites_unprotonated
+    if problem.protons.active and outcome.electrophile_left > 1e-3 and available < 0.01:
+        source = (
+            f"the {el.releases_acid or 'acid'} the reaction releases"
+            if problem.protons.release
+            else "the acid charged"
+        )
+        warnings.append(
+            f"the amine is protonated: {outcome.electrophile_left:.1%} of the electrophile is "
+            f"left but only {available:.1e} of the free N sites are unprotonated ({source}); "
+            "what still reacts goes through the small free-base fraction. Add a base "
+            "(e.g. --base Et3N --base-eq 1.2 per eq of electrophile) for full conversion"
+        )
+    return SimulationResult(
+        scenario, table, problem, outcome, tuple(assumptions), tuple(warnings), tuple(provenance)
+    )

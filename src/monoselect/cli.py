@@ -51,6 +51,17 @@ def simulate(
     stop_conversion: Annotated[
         float | None, typer.Option(help="stop at this substrate conversion (0-1)")
     ] = None,
+    acid: Annotated[
+        str | None, typer.Option(help="acid charged with the substrate, e.g. HCl, AcOH")
+    ] = None,
+    acid_eq: Annotated[float | None, typer.Option(help="acid equivalents per substrate")] = None,
+    base: Annotated[
+        str | None, typer.Option(help="base charged with the substrate, e.g. Et3N, K2CO3")
+    ] = None,
+    base_eq: Annotated[float | None, typer.Option(help="base equivalents per substrate")] = None,
+    temperature: Annotated[
+        str | None, typer.Option(help="reaction temperature, e.g. '0 degC' (default 25 degC)")
+    ] = None,
     kappa: Annotated[float | None, typer.Option(help="k2/k1 (molecular ratio)")] = None,
     rho: Annotated[float | None, typer.Option(help="per-site ratio after one substitution")] = None,
     k: Annotated[
@@ -60,6 +71,9 @@ def simulate(
     plot: Annotated[
         Path | None, typer.Option(help="write fractions over time (.png, .svg, .html)")
     ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="also print where every number came from")
+    ] = False,
 ) -> None:
     """Simulate one scenario: SM / mono / bis over time and at the end."""
     from monoselect import MonoselectError, load_scenario, make_scenario
@@ -77,6 +91,11 @@ def simulate(
         mode="inverse" if inverse else None,
         time=time,
         stop_conversion=stop_conversion,
+        acid=acid,
+        acid_eq=acid_eq,
+        base=base,
+        base_eq=base_eq,
+        temperature=temperature,
         kappa=kappa,
         rho=rho,
         k=k,
@@ -97,9 +116,11 @@ def simulate(
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
         return
-    from monoselect.render import print_simulation
+    from monoselect.render import print_provenance, print_simulation
 
     print_simulation(result, plot)
+    if explain:
+        print_provenance(result)
 
 
 @app.command()

@@ -42,6 +42,9 @@ def print_simulation(result, plot=None) -> None:
             else f"fed over {result.problem.feed_end / 3600:g} h"
         )
         + (" (inverse addition)" if s.mode == "inverse" else "")
+        + (f", {s.acid_eq:g} eq {s.acid}" if s.acid else "")
+        + (f", {s.base_eq:g} eq {s.base}" if s.base else "")
+        + f", {s.temperature_c():g} degC"
     )
     console.print("[bold]Fraction of substrate units over time[/]")
     table = Table()
@@ -70,9 +73,12 @@ def print_simulation(result, plot=None) -> None:
     bal = result.balance()
     summary.add_row(
         "balance residuals",
-        f"substrate {bal['substrate_units']:.1e}, electrophile {bal['electrophile_units']:.1e}",
+        f"substrate {bal['substrate_units']:.1e}, electrophile {bal['electrophile_units']:.1e}"
+        + (f", protons {bal['protons']:.1e}" if result.problem.protons.active else ""),
     )
     console.print(summary)
+    if result.problem.protons.active:
+        console.print(_protonation_table(o))
     console.print(_species_table(result.table.species))
     console.print("[bold]Assumptions[/]")
     for a in result.assumptions:
@@ -81,3 +87,26 @@ def print_simulation(result, plot=None) -> None:
         console.print(f"[yellow]warning:[/] {w}", highlight=False)
     if plot:
         console.print(f"plot written to {plot}")
+
+
+def _protonation_table(o) -> Table:
+    table = Table(title="Protonation at the end (fraction of each species)", title_justify="left")
+    table.add_column("species")
+    width = max(o.protonation(s).shape[1] for s in range(len(o.labels)))
+    for n in range(width):
+        table.add_column("free base" if n == 0 else f"{n} H+", justify="right")
+    for s, label in enumerate(o.labels):
+        p = o.protonation(s)[-1]
+        table.add_row(label, *(f"{v:.3f}" for v in p), *([""] * (width - p.size)))
+    for name, nu in zip(o.binder_names, o.binder_protons[-1], strict=True):
+        table.add_row(f"{name} (mean H+)", f"{nu:.3f}", *([""] * (width - 1)))
+    return table
+
+
+def print_provenance(result) -> None:
+    """Where every number came from: measured (source), estimated (method), user-given."""
+    console = Console()
+    console.print("[bold]Where the numbers come from[/]")
+    for p in result.provenance:
+        console.print(f"  [bold]{p.quantity}[/]: {p.value}", highlight=False)
+        console.print(f"      {p.origin}", highlight=False, style="dim")

@@ -55,9 +55,31 @@ class Scenario(BaseModel):
     stop_conversion: float | None = Field(
         None, description="stop at this substrate conversion (0-1)"
     )
+    acid: str | None = Field(None, description="acid charged with the substrate, e.g. HCl")
+    acid_eq: float = Field(0.0, description="acid equivalents per substrate")
+    base: str | None = Field(None, description="base charged with the substrate, e.g. Et3N")
+    base_eq: float = Field(0.0, description="base equivalents per substrate")
+    temperature: Quantity = Field("25 degC", description="reaction temperature")
     kappa: float | None = None
     rho: float | None = None
     k: Quantity | None = Field(None, description="per-site rate constant of a fresh site, L/mol/s")
+
+    @field_validator("acid_eq", "base_eq")
+    @classmethod
+    def _additive_eq(cls, v, info):
+        if not (v >= 0 and math.isfinite(v)):
+            raise ValueError(f"{info.field_name.replace('_', ' ')} must be >= 0, got {v}")
+        return v
+
+    @model_validator(mode="after")
+    def _additive_named(self):
+        for what in ("acid", "base"):
+            if getattr(self, f"{what}_eq") > 0 and not getattr(self, what):
+                raise ValueError(
+                    f"{what}_eq is given but no {what}; name one, e.g. --{what} "
+                    + ("HCl" if what == "acid" else "Et3N")
+                )
+        return self
 
     @field_validator("eq", "substrate_eq")
     @classmethod
@@ -113,6 +135,16 @@ class Scenario(BaseModel):
             return math.inf
         return _positive(parse_quantity(self.time, "time", "time"), "time", "5 h")
 
+    def temperature_c(self) -> float:
+        kelvin = parse_quantity(self.temperature, "temperature", "temperature")
+        if not 150.0 < kelvin < 500.0:
+            raise InvalidInput(
+                f"temperature {self.temperature} is outside 150-500 K",
+                field="temperature",
+                fix="give it like '0 degC' or '298 K'",
+            )
+        return kelvin - 273.15
+
     def rate_constant(self) -> float | None:
         if self.k is None:
             return None
@@ -134,6 +166,11 @@ class Scenario(BaseModel):
             "feed": [{"eq": s.eq, "time_s": s.seconds} for s in self.feed] if self.feed else None,
             "time_s": None if self.time is None else self.total_seconds(),
             "stop_conversion": self.stop_conversion,
+            "acid": self.acid,
+            "acid_eq": self.acid_eq,
+            "base": self.base,
+            "base_eq": self.base_eq,
+            "temperature_C": round(self.temperature_c(), 6),
             "kappa": self.kappa,
             "rho": self.rho,
             "k_L_per_mol_s": self.rate_constant(),

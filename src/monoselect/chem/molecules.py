@@ -50,6 +50,13 @@ class Electrophile:
     reaction_smarts: str
     k_default: float
     k_status: str
+    pka_ref: float
+    beta_nuc: float
+    beta_source: str
+    ea_kj: float
+    ea_source: str
+    substituent: str
+    releases: str  # strong / carboxylic / none
     mw: float
     density: float | None
     byproduct: str | None
@@ -190,6 +197,13 @@ def resolve_electrophile(text: str, *, field: str = "electrophile") -> Electroph
         reaction_smarts=cls.reaction,
         k_default=cls.k_default,
         k_status=cls.k_status,
+        pka_ref=cls.pka_ref,
+        beta_nuc=cls.beta_nuc,
+        beta_source=cls.beta_source,
+        ea_kj=cls.ea_kj,
+        ea_source=cls.ea_source,
+        substituent=cls.substituent,
+        releases=cls.releases,
         mw=entry.mw if entry else Descriptors.MolWt(mol),
         density=entry.density if entry else None,
         byproduct=entry.byproduct if entry else None,
@@ -197,3 +211,16 @@ def resolve_electrophile(text: str, *, field: str = "electrophile") -> Electroph
         reactive_groups=groups,
         from_table=entry is not None,
     )
+
+
+def resolve_acid_base(text: str, *, field: str, kind: str) -> tables.AcidBase:
+    """An acid or base from the shipped table (pKa values with their sources)."""
+    entry = tables.acids_bases().get(tables.lookup_key(text or ""))
+    if entry is None or entry.kind != kind:
+        names = sorted({e.name for e in tables.acids_bases().values() if e.kind == kind})
+        close = get_close_matches(text or "", names, n=3, cutoff=0.5)
+        hint = f"did you mean {', '.join(close)}? " if close else ""
+        raise UnknownReagent(
+            f"{text!r} is not a known {kind}", field=field, fix=f"{hint}known: {', '.join(names)}"
+        )
+    return entry

@@ -36,6 +36,27 @@ class ElectrophileClass:
     reaction: str
     k_default: float
     k_status: str
+    pka_ref: float
+    beta_nuc: float
+    beta_source: str
+    ea_kj: float
+    ea_source: str
+    substituent: str  # acyl / carbamoyl / sulfonyl / alkyl
+    releases: str  # strong / carboxylic / none
+
+
+@dataclass(frozen=True)
+class AcidBase:
+    """An acid or base a chemist adds: its stepwise pKa values and how it is dispensed."""
+
+    name: str
+    aliases: tuple[str, ...]
+    kind: str  # acid / base
+    pka: tuple[float, ...]  # ascending; empty for a fully dissociated (strong) acid
+    protons: int  # protons one mole brings (acids) or 0 (bases)
+    capacity: int  # protons one mole can take up (bases) / its conjugate base can
+    concentration: float | None  # mol/L of the solution or neat liquid; None for a solid
+    source: str
 
 
 def _text(name: str) -> str:
@@ -83,6 +104,26 @@ def electrophile_classes() -> tuple[ElectrophileClass, ...]:
     return tuple(
         ElectrophileClass(**row) for row in yaml.safe_load(_text("electrophile_classes.yaml"))
     )
+
+
+@lru_cache(maxsize=1)
+def acids_bases() -> dict[str, AcidBase]:
+    """Acids and bases keyed by every normalised name and alias."""
+    table: dict[str, AcidBase] = {}
+    for row in yaml.safe_load(_text("acids_bases.yaml")):
+        entry = AcidBase(
+            name=row["name"],
+            aliases=tuple(row.get("aliases") or ()),
+            kind=row["kind"],
+            pka=tuple(sorted(float(v) for v in row.get("pka") or ())),
+            protons=int(row.get("protons", 0)),
+            capacity=int(row.get("capacity", len(row.get("pka") or ()))),
+            concentration=row.get("concentration"),
+            source=row["source"],
+        )
+        for name in (entry.name, *entry.aliases):
+            table[_key(name)] = entry
+    return table
 
 
 def lookup_key(name: str) -> str:

@@ -31,6 +31,48 @@ class Outcome:
     steps: int
     method: str
     notes: tuple[str, ...]
+    # speciation (SCIENCE.md section 4); log_h is ln [H+] in mol/L, -inf with no protons
+    log_h: np.ndarray | None = None
+    state_fractions: np.ndarray | None = None  # [time, microstate], within each species
+    state_start: np.ndarray | None = None
+    state_nprot: np.ndarray | None = None
+    state_free: np.ndarray | None = None  # free sites left unprotonated in each microstate
+    binder_names: tuple[str, ...] = ()
+    binder_protons: np.ndarray | None = None  # [time, binder], mean protons bound
+
+    def protonation(self, species: int) -> np.ndarray:
+        """[time, n] fraction of ``species`` carrying n protons (n = 0 .. basic sites)."""
+        lo, hi = self.state_start[species], self.state_start[species + 1]
+        nprot = self.state_nprot[lo:hi].astype(int)
+        out = np.zeros((self.time.size, nprot.max() + 1))
+        for j, n in enumerate(nprot):
+            out[:, n] += self.state_fractions[:, lo + j]
+        return out
+
+    @property
+    def free_sites_unprotonated(self) -> float:
+        """Final fraction of the remaining free (unsubstituted) sites that carry no proton."""
+        a = self.amounts[-1]
+        free = unprot = 0.0
+        for s in range(len(self.labels)):
+            lo, hi = self.state_start[s], self.state_start[s + 1]
+            unprot += a[s] * float(self.state_fractions[-1, lo:hi] @ self.state_free[lo:hi])
+            free += a[s] * float(self.state_free[lo])
+        return unprot / free if free > 0 else 0.0
+
+    @property
+    def ph(self) -> np.ndarray:
+        """-log10 [H+] on the one aqueous scale of the model (inf with no protons)."""
+        return -self.log_h / np.log(10.0)
+
+    @property
+    def bound_protons(self) -> np.ndarray:
+        """mol of protons on amine species and added/released binders, per time."""
+        total = np.zeros(self.time.size)
+        for s in range(len(self.labels)):
+            p = self.protonation(s)
+            total += self.amounts[:, s] * (p @ np.arange(p.shape[1]))
+        return total
 
     @property
     def fractions(self) -> np.ndarray:
@@ -84,7 +126,23 @@ class Outcome:
             start += stage.duration
         units_s = self.amounts.sum(axis=1)
         units_e = self.electrophile + self.amounts @ np.asarray(self.degree, dtype=float)
-        return {
+        out = {}
+        if self.log_h is not None:
+            pool = problem.protons
+            events = self.amounts @ np.asarray(self.degree, dtype=float)
+            amounts = [b.amount for b in pool.binders]
+            bound = self.bound_protons
+            for g, amount in enumerate(amounts):
+                bound = bound + amount * self.binder_protons[:, g]
+            if pool.released is not None:
+                bound = bound + events * self.binder_protons[:, len(amounts)]
+            free = np.exp(self.log_h) * self.volume
+            total = pool.charged_protons + pool.release * events
+            out["protons"] = float(
+                np.max(np.abs(bound + free - total))
+                / max(float(np.max(total)), self.substrate_charged)
+            )
+        return out | {
             "substrate_units": float(np.max(np.abs(units_s - charged_s)) / self.substrate_charged),
             "electrophile_units": float(
                 np.max(np.abs(units_e - charged_e))
@@ -107,4 +165,12 @@ def make_outcome(problem: Problem, network: Network, traj: Trajectory) -> Outcom
         steps=traj.steps,
         method=traj.method,
         notes=traj.notes,
+        log_h=traj.log_h,
+        state_fractions=traj.state_fractions,
+        state_start=network.state_start,
+        state_nprot=network.state_nprot,
+        state_free=network.state_free,
+        binder_names=tuple(b.name for b in problem.protons.binders)
+        + ((problem.protons.released.name,) if problem.protons.released else ()),
+        binder_protons=traj.binder_protons,
     )

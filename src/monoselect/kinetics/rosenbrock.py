@@ -213,7 +213,7 @@ def _jacobian(y, sysm, jac, work):
         sysm[7],
     )
     g_rel, scal = sysm[12], sysm[13]
-    alpha, nu, gnu, xw = work[0], work[2], work[4], work[5]
+    alpha, nu, gnu = work[0], work[2], work[4]
     ns = y.size - 2
     e = ns
     vi = ns + 1

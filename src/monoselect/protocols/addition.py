@@ -2,13 +2,75 @@
 
 from __future__ import annotations
 
+from monoselect.chem.molecules import Electrophile, resolve_acid_base
+from monoselect.chem.tables import acids_bases, lookup_key
 from monoselect.errors import InvalidInput
 from monoselect.kinetics.network import Network
-from monoselect.kinetics.simulate import FeedStage, Problem
+from monoselect.kinetics.simulate import Binder, FeedStage, Problem, ProtonPool
 from monoselect.scenario import Scenario
 
+CARBOXYLIC_PKA = 4.76  # released acid of an anhydride not in the acid table (acetic-like)
 
-def build_problem(scenario: Scenario, network: Network) -> tuple[Problem, list[str]]:
+
+def proton_pool(
+    scenario: Scenario, electrophile: Electrophile | None, n_sub: float
+) -> tuple[ProtonPool, float, list[str]]:
+    """Acid and base charged with the substrate, and the acid the reaction releases.
+
+    Returns the pool, the volume (L) the acid and base solutions add, and assumptions.
+    """
+    notes: list[str] = []
+    strong = 0.0
+    binders: list[Binder] = []
+    volume = 0.0
+    for kind in ("acid", "base"):
+        name = getattr(scenario, kind)
+        eq = getattr(scenario, f"{kind}_eq")
+        if not name:
+            continue
+        entry = resolve_acid_base(name, field=kind, kind=kind)
+        amount = eq * n_sub
+        if entry.concentration:
+            volume += amount / entry.concentration
+        if kind == "acid" and not entry.pka:
+            strong += amount * entry.protons
+        else:
+            binders.append(Binder(entry.name, amount, entry.pka, entry.protons))
+        notes.append(
+            f"{eq:g} eq {entry.name} charged with the substrate at t = 0"
+            + (f" ({entry.concentration:g} M)" if entry.concentration else " (solid)")
+            + f"; pKa {', '.join(f'{v:g}' for v in entry.pka) or 'strong'}: {entry.source}"
+        )
+    release, released = 0.0, None
+    if electrophile is not None and electrophile.releases != "none":
+        release = 1.0
+        if electrophile.releases == "carboxylic":
+            entry = acids_bases().get(lookup_key(electrophile.releases_acid or ""))
+            pka = entry.pka if entry else (CARBOXYLIC_PKA,)
+            released = Binder(electrophile.releases_acid or "carboxylic acid", 0.0, pka, 1)
+            notes.append(
+                f"each substitution releases {released.name} (pKa {pka[0]:g}"
+                + ("" if entry else ", assumed acetic-like")
+                + "), which joins the proton pool"
+            )
+        else:
+            notes.append(
+                f"each substitution releases {electrophile.releases_acid or 'a strong acid'}, "
+                "which protonates the most basic site present"
+            )
+    pool = ProtonPool(
+        strong_acid=strong, binders=tuple(binders), release=release, released=released
+    )
+    if pool.active or binders:
+        notes.append(
+            "proton transfer as instant equilibrium on one aqueous pKa scale, activities = 1"
+        )
+    return pool, volume, notes
+
+
+def build_problem(
+    scenario: Scenario, network: Network, electrophile: Electrophile | None = None
+) -> tuple[Problem, list[str]]:
     """The kinetics problem for ``scenario`` and the assumptions it made."""
     assumptions: list[str] = []
     scale = scenario.amount()
@@ -55,6 +117,9 @@ def build_problem(scenario: Scenario, network: Network) -> tuple[Problem, list[s
     added_at_once = portion * fed
     if added_at_once > 0:
         volume += added_at_once / feed_c
+    pool, added_volume, notes = proton_pool(scenario, electrophile, n_sub)
+    volume += added_volume
+    assumptions += notes
     if scenario.feed and abs(sum(f for f, _ in steps) - 1.0) > 1e-9:
         assumptions.append(
             f"the feed stages add {sum(f for f, _ in steps):.3g} of the "
@@ -75,6 +140,7 @@ def build_problem(scenario: Scenario, network: Network) -> tuple[Problem, list[s
         electrophile=(n_el if inverse else added_at_once),
         volume=volume,
         stages=tuple(stages),
+        protons=pool,
         t_end=scenario.total_seconds(),
         stop_conversion=scenario.stop_conversion,
     )
