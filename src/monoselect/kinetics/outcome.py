@@ -107,6 +107,11 @@ class Outcome:
         return 1.0 - float(self.fractions[-1, 0])
 
     @property
+    def conversion_curve(self) -> np.ndarray:
+        """Substrate conversion at every recorded time."""
+        return 1.0 - self.fractions[:, 0]
+
+    @property
     def electrophile_left(self) -> float:
         return (
             float(self.electrophile[-1]) / self.electrophile_charged
