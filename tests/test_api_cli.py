@@ -51,7 +51,7 @@ def test_one_portion_and_four_hour_feed_give_the_same_split():
     for label in ("SM", "mono", "bis"):
         assert one[label] == pytest.approx(slow[label], abs=1e-6)
     net = simulate(make_scenario(eq=1.0)).table.network
-    sm, mono, bis = closed_form_split(1.0, net.k[1] / net.k[0])
+    _, mono, _ = closed_form_split(1.0, net.k[1] / net.k[0])
     assert one["mono"] == pytest.approx(mono, abs=1e-6)
 
 

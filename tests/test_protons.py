@@ -1,6 +1,7 @@
 """The proton pool and reactivity from pKa: exact limits, balances, and measured oracles."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -8,12 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monoselect import InvalidInput, UnknownReagent, make_scenario, simulate
-from monoselect.api import reactivity_model, site_model
+from monoselect.api import reactivity_model
 from monoselect.chem import pka
 from monoselect.chem.molecules import resolve_electrophile, resolve_substrate
 from monoselect.kinetics import rosenbrock as rb
-from monoselect.kinetics.network import build_network, no_protons
-from monoselect.kinetics.simulate import Binder, Problem, ProtonPool, _arrays, integrate
+from monoselect.kinetics.simulate import Binder, ProtonPool, _arrays, integrate
 
 LOG2 = math.log10(2.0)
 
@@ -38,10 +38,10 @@ def test_site_model_reproduces_the_measured_macroscopic_constants(smiles):
 
 def test_a_tabulated_derivative_is_used_as_measured_and_others_are_flagged_estimates():
     sub = resolve_substrate("piperazine")
-    react, info, prov, notes = reactivity_model(None, sub, resolve_electrophile("AcCl"))
+    react, *_ = reactivity_model(None, sub, resolve_electrophile("AcCl"))
     assert react.basicity[(1, 0)].pka == (7.94,)  # 1-acetylpiperazine, Hall 1956
     assert not react.basicity[(1, 0)].estimated
-    react, _, prov, notes = reactivity_model(None, sub, resolve_electrophile("Boc2O"))
+    react, _, _, notes = reactivity_model(None, sub, resolve_electrophile("Boc2O"))
     boc = react.basicity[(1, 0)]
     assert boc.estimated and "estimated" in boc.origin
     # the carbamate increment is derived from ethyl piperazine-1-carboxylate (8.25), so the
@@ -77,6 +77,18 @@ def test_citric_acid_in_the_acid_table_matches_the_measured_table():
 # --- exact limits ---------------------------------------------------------------------------
 
 
+def proton_free(network):
+    """The same network with only the free-base state: the engine before the proton pool."""
+    n = network.n_species
+    return replace(
+        network,
+        kms=network.kms[:, :1].copy(),
+        state_start=np.arange(n + 1),
+        state_sites=((),) * n,
+        state_logw=np.zeros(n),
+    )
+
+
 @pytest.mark.parametrize(
     "extra", [{}, {"base": "Et3N", "base_eq": 2.5}, {"base": "K2CO3", "base_eq": 1}]
 )
@@ -84,39 +96,15 @@ def test_no_acid_gives_the_proton_free_engine(extra):
     """Boc2O releases no acid: with no acid charged the pool is empty, bases or not."""
     scenario = make_scenario(substrate="piperazine", eq=1.2, addition_time="30 min", **extra)
     result = simulate(scenario)
-    net = result.table.network
-    plain = build_network(site_model(result.table.substrate), lambda s, p, m, q=(): 0.0)
-    plain = type(net)(
-        **{
-            **net.__dict__,
-            "kms": net.kms[:, :1].copy(),
-            "state_start": np.arange(net.n_species + 1),
-            "state_sites": ((),) * net.n_species,
-            "state_logw": np.zeros(net.n_species),
-        }
-    )
-    assert plain.n_species == net.n_species
-    bare = integrate(
-        Problem(**{**result.problem.__dict__, "network": plain, "protons": ProtonPool()})
-    )
-    assert np.array_equal(bare.species[-1], result.outcome.amounts[-1])
+    plain = replace(result.problem, network=proton_free(result.table.network), protons=ProtonPool())
+    assert np.array_equal(integrate(plain).species[-1], result.outcome.amounts[-1])
 
 
 def test_an_acid_release_switched_off_is_the_proton_free_engine():
     r = simulate(make_scenario(electrophile="AcCl", eq=1.0))
-    quiet = Problem(**{**r.problem.__dict__, "protons": ProtonPool()})
-    flat = type(r.table.network)(
-        **{
-            **r.table.network.__dict__,
-            "kms": r.table.network.kms[:, :1].copy(),
-            "state_start": np.arange(4),
-            "state_sites": ((),) * 3,
-            "state_logw": np.zeros(3),
-        }
-    )
-    a = integrate(quiet).species[-1]
-    b = integrate(Problem(**{**quiet.__dict__, "network": flat})).species[-1]
-    assert np.array_equal(a, b)
+    quiet = replace(r.problem, protons=ProtonPool())
+    flat = replace(quiet, network=proton_free(r.table.network))
+    assert np.array_equal(integrate(quiet).species[-1], integrate(flat).species[-1])
 
 
 def test_acid_beyond_every_basic_site_stops_the_reaction():
@@ -210,21 +198,21 @@ def test_protons_substrate_and_electrophile_units_balance(
 )
 def test_the_speciation_solver_converges_for_any_mix(amounts, strong, base, volume, warm):
     r = simulate(make_scenario(substrate="piperazine", electrophile="AcCl", eq=0.1, time="1 s"))
-    problem = Problem(
+    problem = replace(
+        r.problem,
         **{
-            **r.problem.__dict__,
             "protons": ProtonPool(
                 strong_acid=strong * 0.01,
                 binders=(Binder("Et3N", base * 0.01, (10.75,)),),
                 release=1.0,
             ),
-        }
+        },
     )
     _, sysm, *_ = _arrays(problem)
     y = np.array([*amounts, 0.0, volume])
     work = rb.new_work(sysm, y.size)
     work[5][0] = warm
-    x, d = rb._speciate(y, sysm, work)
+    x, _ = rb._speciate(y, sysm, work)
     events = amounts[1] + 2 * amounts[2]
     total = sysm[13][0] + events
     if total == 0:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import product
 
 import numpy as np
@@ -90,11 +91,11 @@ class Network:
     def n_species(self) -> int:
         return len(self.patterns)
 
-    @property
+    @cached_property
     def state_nprot(self) -> np.ndarray:
         return np.array([len(s) for s in self.state_sites], dtype=float)
 
-    @property
+    @cached_property
     def state_free(self) -> np.ndarray:
         """Free (unsubstituted) sites left unprotonated in each microstate."""
         out = np.zeros(len(self.state_sites))
@@ -103,7 +104,7 @@ class Network:
                 out[m] = sum(1 for i, v in enumerate(p) if not v and i not in self.state_sites[m])
         return out
 
-    @property
+    @cached_property
     def degree(self) -> np.ndarray:
         return np.array([sum(p) for p in self.patterns], dtype=float)
 
@@ -111,7 +112,7 @@ class Network:
     def protonatable(self) -> bool:
         return len(self.state_sites) > self.n_species
 
-    @property
+    @cached_property
     def free_sites(self) -> np.ndarray:
         """Free (unsubstituted) sites of each species."""
         return np.array([len(p) - sum(p) for p in self.patterns], dtype=float)

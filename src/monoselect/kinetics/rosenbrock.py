@@ -173,9 +173,11 @@ def _speciate(y, sysm, work):
 
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
-def _rate_constant(r, a, sysm, work):
+def _rate_constant(r, a, sysm, work, active):
     """k of reaction r averaged over its reactant's protonation states (free sites only)."""
     kms, st_start = sysm[2], sysm[3]
+    if not active:
+        return kms[r, 0]
     alpha = work[0]
     base = st_start[a]
     kr = 0.0
@@ -185,25 +187,33 @@ def _rate_constant(r, a, sysm, work):
 
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
-def _rhs(y, sysm, feed, out, work):
+def _rhs(y, sysm, feed, out, work, protons):
+    """dy/dt. With protons, ``_speciate(y, ...)`` must have filled ``work`` first.
+
+    ``protons`` is None for a run without a proton pool: numba then compiles a separate
+    version with every proton branch pruned (a mere call site costs the plain path 3x).
+    """
     reactant, product = sysm[0], sysm[1]
     ns = y.size - 2
     e = ns
     inv_v = 1.0 / y[ns + 1]
-    _speciate(y, sysm, work)
+    active = protons is not None
     for i in range(y.size):
         out[i] = feed[i]
     for r in range(reactant.size):
         a = reactant[r]
-        rate = _rate_constant(r, a, sysm, work) * y[a] * y[e] * inv_v
+        rate = _rate_constant(r, a, sysm, work, active) * y[a] * y[e] * inv_v
         out[a] -= rate
         out[product[r]] += rate
         out[e] -= rate
 
 
 @njit(cache=True, error_model="numpy")
-def _jacobian(y, sysm, jac, work):
-    """Analytic Jacobian, including the dependence of [H+] on every amount (implicit function)."""
+def _jacobian(y, sysm, jac, work, protons):
+    """Analytic Jacobian, including the dependence of [H+] on every amount (implicit function).
+
+    Uses the speciation left in ``work`` by ``_rhs`` at the same ``y``.
+    """
     reactant, product, kms, st_start, st_nprot, deg = (
         sysm[0],
         sysm[1],
@@ -218,9 +228,14 @@ def _jacobian(y, sysm, jac, work):
     e = ns
     vi = ns + 1
     inv_v = 1.0 / y[vi]
-    x, dfdx = _speciate(y, sysm, work)
     jac[:, :] = 0.0
-    coupled = dfdx > 0.0 and math.isfinite(x)
+    active = protons is not None
+    coupled = False
+    x = -math.inf
+    dfdx = 0.0
+    if protons is not None:
+        x, dfdx = work[5][0], work[5][1]
+        coupled = dfdx > 0.0 and math.isfinite(x)
     dxdy = work[6]
     if coupled:
         # F(x, y) = 0  =>  dx/dy_j = -(dF/dy_j) / (dF/dx)
@@ -234,7 +249,7 @@ def _jacobian(y, sysm, jac, work):
     for r in range(reactant.size):
         a = reactant[r]
         b = product[r]
-        kr = _rate_constant(r, a, sysm, work)
+        kr = _rate_constant(r, a, sysm, work, active)
         d_a = kr * y[e] * inv_v  # d rate / d n_a at fixed [H+]
         d_e = kr * y[a] * inv_v
         d_v = -kr * y[a] * y[e] * inv_v * inv_v
@@ -313,17 +328,21 @@ def _solve(a, piv, b):
 
 
 @njit(cache=True, error_model="numpy", fastmath=_FAST)
-def _progress(y, sysm, work, sites_total, e_total):
+def _progress(y, sysm, work, sites_total, e_total, protons):
     """Fraction of the limiting reagent still able to react (free unprotonated sites, or
     electrophile)."""
     st_start, st_free = sysm[3], sysm[6]
     alpha = work[0]
     ns = y.size - 2
-    _speciate(y, sysm, work)
     free = 0.0
-    for s in range(ns):
-        for m in range(st_start[s], st_start[s + 1]):
-            free += st_free[m] * alpha[m] * y[s]
+    if protons is not None:
+        _speciate(y, sysm, work)
+        for s in range(ns):
+            for m in range(st_start[s], st_start[s + 1]):
+                free += st_free[m] * alpha[m] * y[s]
+    else:
+        for s in range(ns):
+            free += st_free[st_start[s]] * y[s]
     fs = free / sites_total if sites_total > 0 else 0.0
     fe = y[ns] / e_total if e_total > 0 else 0.0
     return min(fs, fe)
@@ -355,6 +374,7 @@ def _conversion(y, ns):
 def solve_network(
     y0,
     sysm,
+    protons,
     stage_end,
     stage_feed,
     t_end,
@@ -432,15 +452,17 @@ def solve_network(
         if (
             not feeding
             and t_end == math.inf
-            and _progress(y, sysm, work, sites_total, e_total) <= spent_tol
+            and _progress(y, sysm, work, sites_total, e_total, protons) <= spent_tol
         ):
             break
         if t >= stop_time:
             if t_end == math.inf:
                 status = CAP_REACHED
             break
-        _rhs(y, sysm, feed, f0, work)
-        _jacobian(y, sysm, jac, work)
+        if protons is not None:
+            _speciate(y, sysm, work)
+        _rhs(y, sysm, feed, f0, work, protons)
+        _jacobian(y, sysm, jac, work, protons)
         if h <= 0.0:
             # initial step from the scale of the derivative
             d = 0.0
@@ -475,31 +497,41 @@ def solve_network(
             _solve(w, piv, k1)
             for i in range(n):
                 tmp[i] = y[i] + _A21 * k1[i]
-            _rhs(tmp, sysm, feed, fs, work)
+            if protons is not None:
+                _speciate(tmp, sysm, work)
+            _rhs(tmp, sysm, feed, fs, work, protons)
             for i in range(n):
                 k2[i] = fs[i] + _C21 * k1[i] * inv_h
             _solve(w, piv, k2)
             for i in range(n):
                 tmp[i] = y[i] + _A31 * k1[i] + _A32 * k2[i]
-            _rhs(tmp, sysm, feed, fs, work)
+            if protons is not None:
+                _speciate(tmp, sysm, work)
+            _rhs(tmp, sysm, feed, fs, work, protons)
             for i in range(n):
                 k3[i] = fs[i] + (_C31 * k1[i] + _C32 * k2[i]) * inv_h
             _solve(w, piv, k3)
             for i in range(n):
                 tmp[i] = y[i] + _A41 * k1[i] + _A42 * k2[i] + _A43 * k3[i]
-            _rhs(tmp, sysm, feed, fs, work)
+            if protons is not None:
+                _speciate(tmp, sysm, work)
+            _rhs(tmp, sysm, feed, fs, work, protons)
             for i in range(n):
                 k4[i] = fs[i] + (_C41 * k1[i] + _C42 * k2[i] + _C43 * k3[i]) * inv_h
             _solve(w, piv, k4)
             for i in range(n):
                 tmp[i] = y[i] + _A51 * k1[i] + _A52 * k2[i] + _A53 * k3[i] + _A54 * k4[i]
-            _rhs(tmp, sysm, feed, fs, work)
+            if protons is not None:
+                _speciate(tmp, sysm, work)
+            _rhs(tmp, sysm, feed, fs, work, protons)
             for i in range(n):
                 k5[i] = fs[i] + (_C51 * k1[i] + _C52 * k2[i] + _C53 * k3[i] + _C54 * k4[i]) * inv_h
             _solve(w, piv, k5)
             for i in range(n):
                 tmp[i] += k5[i]
-            _rhs(tmp, sysm, feed, fs, work)
+            if protons is not None:
+                _speciate(tmp, sysm, work)
+            _rhs(tmp, sysm, feed, fs, work, protons)
             for i in range(n):
                 k6[i] = (
                     fs[i]
@@ -582,6 +614,7 @@ def solve_network(
 def solve_many(
     y0,
     sysm,
+    protons,
     kms,
     g_amt,
     scal,
@@ -630,6 +663,7 @@ def solve_many(
         status, t, _, steps = solve_network(
             y0[c],
             own,
+            protons,
             stage_end[c],
             stage_feed[c],
             t_end[c],

@@ -220,9 +220,13 @@ def _arrays(problem: Problem):
     return y0, sysm, np.asarray(ends, dtype=float), feeds, sites_total, e_total, n_ref, v_ref
 
 
-def _speciation(sysm, rows: np.ndarray):
+def _speciation(sysm, rows: np.ndarray, active: bool):
     """ln [H+], microstate fractions and binder protonation at recorded (scaled) states."""
     m = rows.shape[0]
+    if not active:  # every species is all free base
+        alpha = np.zeros((m, sysm[4].size))
+        alpha[:, sysm[3][:-1]] = 1.0
+        return np.full(m, -np.inf), alpha, np.zeros((m, sysm[11].size))
     alpha = np.empty((m, sysm[4].size))
     gnu = np.empty((m, sysm[11].size))
     x = np.empty(m)
@@ -239,9 +243,11 @@ def integrate(problem: Problem, *, record: int = 20_000) -> Trajectory:
     rec_y = np.empty((record, ns + 2))
     y_out = np.empty(ns + 2)
     conv = problem.stop_conversion if problem.stop_conversion is not None else 2.0
+    protons = True if problem.protons.active else None
     status, t_final, n_rec, steps = rb.solve_network(
         y0,
         sysm,
+        protons,
         ends,
         feeds,
         float(problem.t_end),
@@ -271,7 +277,7 @@ def integrate(problem: Problem, *, record: int = 20_000) -> Trajectory:
             rec_t[n_rec - 1] = t_final
             rec_y[n_rec - 1] = y_out
         rec_t, rec_y = rec_t[:n_rec], rec_y[:n_rec]
-    log_h, alpha, gnu = _speciation(sysm, rec_y)
+    log_h, alpha, gnu = _speciation(sysm, rec_y, problem.protons.active)
     return Trajectory(
         time=rec_t.copy(),
         species=rec_y[:, :ns] * n_ref,
@@ -299,6 +305,7 @@ def _radau_fallback(problem, y0, sysm, ends, feeds, sites_total, e_total, t_reac
     ts, ys = [np.array([0.0])], [y0[None, :]]
     y = y0.copy()
     work = rb.new_work(sysm, n)
+    protons = True if problem.protons.active else None
     status = rb.OK
     steps = 0
 
@@ -306,7 +313,7 @@ def _radau_fallback(problem, y0, sysm, ends, feeds, sites_total, e_total, t_reac
         return rb._conversion(yy, ns) - problem.stop_conversion
 
     def spent(_t, yy):
-        return rb._progress(yy, sysm, work, sites_total, e_total) - problem.spent_tol
+        return rb._progress(yy, sysm, work, sites_total, e_total, protons) - problem.spent_tol
 
     conversion.terminal = spent.terminal = True
     for i in range(len(bounds) - 1):
@@ -316,13 +323,17 @@ def _radau_fallback(problem, y0, sysm, ends, feeds, sites_total, e_total, t_reac
             events.append(spent)
 
         def f(_t, yy, feed=feed):
+            if protons:
+                rb._speciate(yy, sysm, work)
             out = np.empty(n)
-            rb._rhs(yy, sysm, feed, out, work)
+            rb._rhs(yy, sysm, feed, out, work, protons)
             return out
 
         def jac(_t, yy):
+            if protons:
+                rb._speciate(yy, sysm, work)  # the Jacobian reads the speciation at yy
             j = np.empty((n, n))
-            rb._jacobian(yy, sysm, j, work)
+            rb._jacobian(yy, sysm, j, work, protons)
             return j
 
         sol = solve_ivp(
@@ -441,6 +452,7 @@ def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) 
     rb.solve_many(
         y0,
         shared_sysm,
+        True if any(p.protons.active for p in problems) else None,
         kms,
         g_amt,
         scal,
