@@ -73,9 +73,7 @@ def test_rho_and_kappa_together_are_refused():
 
 
 def test_json_output_has_the_contract(tmp_path):
-    proc = run_cli(
-        "simulate", "--eq", "1.0", "--addition-time", "4 h", "--kappa", "0.5", "--json"
-    )
+    proc = run_cli("simulate", "--eq", "1.0", "--addition-time", "4 h", "--kappa", "0.5", "--json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert set(data["fractions"]) == {"SM", "mono", "bis"}

@@ -177,47 +177,76 @@ def _binder_tables(pool: ProtonPool):
     )
 
 
-def _arrays(problem: Problem):
-    """Scaled initial state, system tuple and feed plan for the compiled integrator."""
+def _structure(problem: Problem) -> tuple:
+    """The unscaled parts of the system tuple: network tables and binder state tables.
+
+    Shared by every condition of a sweep; scaled and per-condition parts are filled by
+    ``_condition``.
+    """
     net = problem.network
-    pool = problem.protons
-    n_ref = problem.substrate_charged
-    v_ref = problem.volume
-    ns = net.n_species
-    y0 = np.zeros(ns + 2)
-    y0[0] = problem.substrate / n_ref
-    y0[ns] = problem.electrophile / n_ref
-    y0[ns + 1] = 1.0
-    g_start, g_nprot, g_logw, g_rel = _binder_tables(pool)
-    g_amt = np.array([b.amount / n_ref for b in pool.binders] + [0.0] * int(g_rel.sum()))
-    scal = np.array(
-        [pool.charged_protons / n_ref, pool.release, n_ref / v_ref, 1.0 if pool.active else 0.0]
-    )
-    sysm = (
+    g_start, g_nprot, g_logw, g_rel = _binder_tables(problem.protons)
+    return (
         net.reactant,
         net.product,
-        net.kms * n_ref / v_ref,
+        net.kms,
         net.state_start,
         net.state_nprot,
-        net.state_logw,
+        np.exp(net.state_logw),
         net.state_free,
         net.degree,
         g_start,
         g_nprot,
-        g_logw,
-        g_amt,
+        np.exp(g_logw),
+        None,  # binder amounts, per condition
         g_rel,
-        scal,
+        None,  # proton totals and scales, per condition
     )
-    ends = np.cumsum([s.duration for s in problem.stages]) if problem.stages else np.zeros(0)
-    feeds = np.zeros((len(problem.stages), ns + 2))
-    for i, s in enumerate(problem.stages):
+
+
+def _condition(problem: Problem, n_released: int):
+    """Per-condition arrays: scaled start, rate scale, binder amounts, proton scalars, feeds."""
+    pool = problem.protons
+    ns = problem.network.n_species
+    n_ref = problem.substrate_charged
+    v_ref = problem.volume
+    y0 = np.zeros(ns + 2)
+    y0[0] = problem.substrate / n_ref
+    y0[ns] = problem.electrophile / n_ref
+    y0[ns + 1] = 1.0
+    g_amt = np.array([b.amount / n_ref for b in pool.binders] + [0.0] * n_released)
+    scal = np.array(
+        [pool.charged_protons / n_ref, pool.release, n_ref / v_ref, 1.0 if pool.active else 0.0]
+    )
+    stages = problem.stages
+    ends = np.cumsum([s.duration for s in stages]) if stages else np.zeros(0)
+    feeds = np.zeros((len(stages), ns + 2))
+    for i, s in enumerate(stages):
         feeds[i, 0] = s.substrate_rate / n_ref
         feeds[i, ns] = s.electrophile_rate / n_ref
         feeds[i, ns + 1] = s.volume_rate / v_ref
-    sites_total = float(net.free_sites[0])  # per unit of substrate charged
     e_total = problem.electrophile_charged / n_ref
-    return y0, sysm, np.asarray(ends, dtype=float), feeds, sites_total, e_total, n_ref, v_ref
+    return (
+        y0,
+        n_ref / v_ref,
+        g_amt,
+        scal,
+        np.asarray(ends, dtype=float),
+        feeds,
+        e_total,
+        n_ref,
+        v_ref,
+    )
+
+
+def _arrays(problem: Problem):
+    """Scaled initial state, system tuple and feed plan for the compiled integrator."""
+    shared = _structure(problem)
+    y0, k_scale, g_amt, scal, ends, feeds, e_total, n_ref, v_ref = _condition(
+        problem, int(shared[12].sum())
+    )
+    sysm = (*shared[:2], shared[2] * k_scale, *shared[3:11], g_amt, shared[12], scal)
+    sites_total = float(problem.network.free_sites[0])  # per unit of substrate charged
+    return y0, sysm, ends, feeds, sites_total, e_total, n_ref, v_ref
 
 
 def _speciation(sysm, rows: np.ndarray, active: bool):
@@ -428,17 +457,16 @@ def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) 
         if np.any(net.k == 0):
             raise InvalidInput("rates can only rescale reactions with k > 0", field="rates")
         factor = rates / net.k
-    shared_sysm = None
-    g_amt = None
+    shared = _structure(p0)
+    n_released = int(shared[12].sum())
+    g_amt = np.zeros((m, len(p0.protons.binders) + n_released))
     scal = np.zeros((m, 4))
+    sites[:] = float(net.free_sites[0])
     for c, p in enumerate(problems):
-        y0[c], sysm, e, f, sites[c], etot[c], scale[c, 0], scale[c, 1] = _arrays(p)
-        if shared_sysm is None:
-            shared_sysm = sysm
-            g_amt = np.zeros((m, sysm[11].size))
-        kms[c] = sysm[2] if factor is None else sysm[2] * factor[c][:, None]
-        g_amt[c] = sysm[11]
-        scal[c] = sysm[13]
+        y0[c], k_scale, g_amt[c], scal[c], e, f, etot[c], scale[c, 0], scale[c, 1] = _condition(
+            p, n_released
+        )
+        kms[c] = net.kms * (k_scale if factor is None else k_scale * factor[c][:, None])
         # pad with zero-length stages so every row has the same number of stages
         ends[c, : e.size] = e
         ends[c, e.size :] = e[-1] if e.size else 0.0
@@ -449,6 +477,7 @@ def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) 
     t_out = np.empty(m)
     status = np.empty(m, dtype=np.int64)
     steps = np.empty(m, dtype=np.int64)
+    shared_sysm = (*shared[:11], g_amt[0], shared[12], scal[0])
     rb.solve_many(
         y0,
         shared_sysm,
