@@ -274,3 +274,37 @@ def test_bad_acid_and_base_input_name_the_field():
         make_scenario(acid="HCl", acid_eq=-1.0)
     with pytest.raises(InvalidInput, match="temperature"):
         make_scenario(temperature="-300 degC")
+
+
+def test_cli_acid_json_has_speciation_and_explain_names_sources(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    def cli(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "monoselect", "simulate", *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    proc = cli("--acid", "HCl", "--acid-eq", "1.0", "--time", "24 h", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    spec = data["speciation"]
+    assert set(spec["species"]) == {"SM", "mono", "bis"}
+    start = {k: v[0] for k, v in spec["species"]["SM"].items()}
+    # 1 eq HCl on the diamine at t = 0: mostly the monocation
+    assert start["1H+"] > 0.95 and sum(start.values()) == pytest.approx(1.0)
+    assert data["balance"]["protons"] < 1e-9
+    assert data["scenario"]["acid_eq"] == 1.0
+    plot = tmp_path / "hcl.png"
+    proc = cli("--acid", "HCl", "--acid-eq", "1", "--explain", "--plot", str(plot))
+    assert proc.returncode == 0, proc.stderr
+    assert "Pagano, Goldberg & Fernelius" in proc.stdout  # measured, with its source
+    assert "estimated" in proc.stdout and "user-given" not in proc.stdout
+    assert plot.stat().st_size > 10_000
+    bad = cli("--base", "NaOEt", "--base-eq", "1")
+    assert bad.returncode == 2 and "field: base" in bad.stderr
+    assert "Traceback" not in bad.stderr

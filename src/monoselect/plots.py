@@ -31,22 +31,41 @@ def write_time_course(result, path: str | Path) -> Path:
         raise InvalidInput(f"folder {path.parent} does not exist", field="plot")
     o = result.outcome
     t, unit = _time_axis(o.time)
-    title = (
-        f"{result.scenario.substrate} + {result.scenario.eq:g} eq {result.scenario.electrophile}"
-    )
+    sc = result.scenario
+    title = f"{sc.substrate} + {sc.eq:g} eq {sc.electrophile}"
+    for what in ("acid", "base"):
+        if getattr(sc, what):
+            title += f", {getattr(sc, f'{what}_eq'):g} eq {getattr(sc, what)}"
     tmp = path.with_name(path.name + ".part")
+    # with acid or base, a second panel: how much of each species is free base (reactive)
+    basic = (
+        [
+            (label, o.protonation(i)[:, 0])
+            for i, label in enumerate(o.labels)
+            if o.protonation(i).shape[1] > 1
+        ]
+        if result.problem.protons.active
+        else []
+    )
     if suffix == ".html":
         import plotly.graph_objects as go
+        from plotly.subplots import make_subplots
 
-        fig = go.Figure()
+        rows = 2 if basic else 1
+        fig = make_subplots(rows=rows, cols=1, shared_xaxes=True)
         for i, label in enumerate(o.labels):
-            fig.add_trace(go.Scatter(x=t, y=o.fractions[:, i], mode="lines", name=label))
-        fig.update_layout(
-            title=title,
-            xaxis_title=f"time / {unit}",
-            yaxis_title="fraction of substrate units",
-            template="plotly_white",
-        )
+            fig.add_trace(go.Scatter(x=t, y=o.fractions[:, i], mode="lines", name=label), 1, 1)
+        for label, free in basic:
+            fig.add_trace(
+                go.Scatter(x=t, y=free, mode="lines", name=f"{label} free base", line_dash="dot"),
+                2,
+                1,
+            )
+        fig.update_layout(title=title, template="plotly_white")
+        fig.update_yaxes(title_text="fraction of substrate units", row=1, col=1)
+        if basic:
+            fig.update_yaxes(title_text="free-base fraction", row=2, col=1)
+        fig.update_xaxes(title_text=f"time / {unit}", row=rows, col=1)
         # plotly.js is written once beside the page from the installed package: no CDN
         fig.write_html(str(tmp), include_plotlyjs="directory", full_html=True)
         tmp.replace(path)
@@ -56,10 +75,19 @@ def write_time_course(result, path: str | Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=120)
+    if basic:
+        fig, (ax, ax2) = plt.subplots(2, 1, figsize=(7, 6.4), dpi=120, sharex=True)
+        for label, free in basic:
+            ax2.plot(t, free, label=f"{label} free base", lw=1.6, ls=":")
+        ax2.set_ylabel("free-base fraction")
+        ax2.set_xlabel(f"time / {unit}")
+        ax2.grid(alpha=0.3)
+        ax2.legend(frameon=False)
+    else:
+        fig, ax = plt.subplots(figsize=(7, 4.2), dpi=120)
+        ax.set_xlabel(f"time / {unit}")
     for i, label in enumerate(o.labels):
         ax.plot(t, o.fractions[:, i], label=label, lw=2)
-    ax.set_xlabel(f"time / {unit}")
     ax.set_ylabel("fraction of substrate units")
     ax.set_ylim(-0.02, 1.02)
     ax.set_title(title)

@@ -441,8 +441,7 @@ def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) 
         sig = pool.signature() if pool.binders or pool.release or pool.released else _NO_POOL
         if sig != sig0:
             raise InvalidInput(
-                "every condition of a sweep must use the same acids and bases "
-                "(amounts may differ)",
+                "every condition of a sweep must use the same acids and bases (amounts may differ)",
                 field="protons",
                 fix="give an absent acid or base as 0 eq rather than leaving it out",
             )
