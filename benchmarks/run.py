@@ -288,7 +288,9 @@ def main(argv=None):
     n_hcl = acid.size
 
     def hcl_sweep():
-        return integrate_many([hcl.hcl_salt_problem(net, a, e) for a, e in zip(acid, equiv, strict=True)])
+        return integrate_many(
+            [hcl.hcl_salt_problem(net, a, e) for a, e in zip(acid, equiv, strict=True)]
+        )
 
     integrate_many([hcl.hcl_salt_problem(net, 1.0, 1.0)])  # compile
     t_hcl, hres = timed(hcl_sweep, repeat=1)

@@ -111,10 +111,7 @@ class SimulationResult:
             "time_s": o.time[idx].tolist(),
             "pH_model": [None if not math.isfinite(v) else round(float(v), 4) for v in ph],
             "species": {
-                lab: {
-                    f"{n}H+": o.protonation(s)[idx, n].tolist()
-                    for n in range(o.protonation(s).shape[1])
-                }
+                lab: {f"{n}H+": col.tolist() for n, col in enumerate(o.protonation(s)[idx].T)}
                 for s, lab in enumerate(o.labels)
             },
             "binders_mean_protons": {
@@ -182,7 +179,11 @@ def reactivity_model(
             el.k_default * k_user / fresh, el.pka_ref, el.beta_nuc, factor, basicity, rho
         )
         prov.append(
-            Provenance("k_site (fresh site, free base)", f"{k_user:g} L/mol/s", "user-given")
+            Provenance(
+                "k_site (fresh site, free base)",
+                f"{k_user:g} L/mol/s at the run temperature",
+                "user-given",
+            )
         )
     else:
         prov.append(

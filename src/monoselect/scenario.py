@@ -69,17 +69,11 @@ class Scenario(BaseModel):
     def _additive_eq(cls, v, info):
         if not (v >= 0 and math.isfinite(v)):
             raise ValueError(f"{info.field_name.replace('_', ' ')} must be >= 0, got {v}")
+        what = info.field_name.removesuffix("_eq")
+        if v > 0 and not info.data.get(what):  # acid/base are validated before their eq
+            example = "HCl" if what == "acid" else "Et3N"
+            raise ValueError(f"{v:g} eq of no {what}: name one, e.g. --{what} {example}")
         return v
-
-    @model_validator(mode="after")
-    def _additive_named(self):
-        for what in ("acid", "base"):
-            if getattr(self, f"{what}_eq") > 0 and not getattr(self, what):
-                raise ValueError(
-                    f"{what}_eq is given but no {what}; name one, e.g. --{what} "
-                    + ("HCl" if what == "acid" else "Et3N")
-                )
-        return self
 
     @field_validator("eq", "substrate_eq")
     @classmethod

@@ -53,8 +53,7 @@ class AcidBase:
     aliases: tuple[str, ...]
     kind: str  # acid / base
     pka: tuple[float, ...]  # ascending; empty for a fully dissociated (strong) acid
-    protons: int  # protons one mole brings (acids) or 0 (bases)
-    capacity: int  # protons one mole can take up (bases) / its conjugate base can
+    protons: int  # protons one mole brings (acids) or 0 (bases); a base takes len(pka)
     concentration: float | None  # mol/L of the solution or neat liquid; None for a solid
     source: str
 
@@ -117,7 +116,6 @@ def acids_bases() -> dict[str, AcidBase]:
             kind=row["kind"],
             pka=tuple(sorted(float(v) for v in row.get("pka") or ())),
             protons=int(row.get("protons", 0)),
-            capacity=int(row.get("capacity", len(row.get("pka") or ()))),
             concentration=row.get("concentration"),
             source=row["source"],
         )

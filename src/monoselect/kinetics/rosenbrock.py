@@ -2,9 +2,11 @@
 
 State: amounts of every species, the electrophile, then the volume (mol, mol, L; scaled by
 the caller so that the charges are O(1)). Reaction r consumes one reactant species and one
-electrophile at rate k_r * n_a * n_E / V and makes one product species. Feeds add constant
-mol/s (and L/s for the volume) within a stage, so each stage is an autonomous system and the
-integrator never steps across a discontinuity.
+electrophile at rate k_r * n_a * n_E / V and makes one product species. With a proton
+pool, k_r is averaged over the reactant's protonation microstates at the [H+] that solves
+the proton balance of the current state (``_speciate``: an algebraic equilibrium, not an
+ODE state). Feeds add constant mol/s (and L/s for the volume) within a stage, so each stage
+is an autonomous system and the integrator never steps across a discontinuity.
 
 RODAS4 (Hairer & Wanner, Solving ODEs II, 2nd ed., section IV.7; coefficients of their
 rodas.f, METH=1) is L-stable with an embedded error estimate and a dense output, so fast
