@@ -308,3 +308,14 @@ def test_cli_acid_json_has_speciation_and_explain_names_sources(tmp_path):
     bad = cli("--base", "NaOEt", "--base-eq", "1")
     assert bad.returncode == 2 and "field: base" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_the_radau_retry_carries_the_proton_pool():
+    """A failed compiled run is repeated by SciPy's Radau with the same speciation."""
+    r = simulate(make_scenario(acid="HCl", acid_eq=1.0, time="6 h"))
+    retry = integrate(replace(r.problem, max_steps=5))
+    assert retry.method.startswith("Radau")
+    assert retry.species[-1] / r.problem.substrate == pytest.approx(
+        r.outcome.amounts[-1] / r.problem.substrate, abs=1e-5
+    )
+    assert retry.state_fractions[-1] == pytest.approx(r.outcome.state_fractions[-1], abs=1e-5)
