@@ -206,50 +206,86 @@ def _structure(problem: Problem) -> tuple:
     )
 
 
-def _condition(problem: Problem, n_released: int):
-    """Per-condition arrays: scaled start, rate scale, binder amounts, proton scalars, feeds."""
-    pool = problem.protons
-    ns = problem.network.n_species
-    n_ref = problem.substrate_charged
-    v_ref = problem.volume
-    y0 = np.zeros(ns + 2)
-    y0[0] = problem.substrate / n_ref
-    y0[ns] = problem.electrophile / n_ref
-    y0[ns + 1] = 1.0
-    g_amt = np.array([b.amount / n_ref for b in pool.binders] + [0.0] * n_released)
-    scal = np.array(
-        [pool.charged_protons / n_ref, pool.release, n_ref / v_ref, 1.0 if pool.active else 0.0]
-    )
-    stages = problem.stages
-    ends = np.cumsum([s.duration for s in stages]) if stages else np.zeros(0)
-    feeds = np.zeros((len(stages), ns + 2))
-    for i, s in enumerate(stages):
-        feeds[i, 0] = s.substrate_rate / n_ref
-        feeds[i, ns] = s.electrophile_rate / n_ref
-        feeds[i, ns + 1] = s.volume_rate / v_ref
-    e_total = problem.electrophile_charged / n_ref
-    return (
-        y0,
-        n_ref / v_ref,
-        g_amt,
-        scal,
-        np.asarray(ends, dtype=float),
-        feeds,
-        e_total,
-        n_ref,
-        v_ref,
-    )
+@dataclass(frozen=True)
+class _Rows:
+    """Per-condition arrays for the compiled integrator, one row per problem (scaled)."""
+
+    y0: np.ndarray  # [m, n]
+    g_amt: np.ndarray  # [m, binders]
+    scal: np.ndarray  # [m, 4]: charged protons, protons per event, n_ref / v_ref, active
+    ends: np.ndarray  # [m, stages], padded with zero-length stages
+    feeds: np.ndarray  # [m, stages, n]
+    e_total: np.ndarray
+    t_end: np.ndarray
+    conversion: np.ndarray  # 2.0 = no conversion stop
+    n_ref: np.ndarray
+    v_ref: np.ndarray
+
+
+def _rows(problems: list[Problem], n_released: int) -> _Rows:
+    """Fill every condition's row in one plain loop (sweeps of 10,000 spend real time here)."""
+    m = len(problems)
+    ns = problems[0].network.n_species
+    n_stages = max(len(p.stages) for p in problems)
+    n_binders = len(problems[0].protons.binders)
+    y0 = np.zeros((m, ns + 2))
+    g_amt = np.zeros((m, n_binders + n_released))
+    scal = np.zeros((m, 4))
+    ends = np.zeros((m, n_stages))
+    feeds = np.zeros((m, n_stages, ns + 2))
+    e_total, t_end, conv, n_refs, v_refs = (np.zeros(m) for _ in range(5))
+    for c, p in enumerate(problems):
+        n_ref = p.substrate_charged
+        v_ref = p.volume
+        y0[c, 0] = p.substrate / n_ref
+        y0[c, ns] = p.electrophile / n_ref
+        y0[c, ns + 1] = 1.0
+        pool = p.protons
+        for g, b in enumerate(pool.binders):
+            g_amt[c, g] = b.amount / n_ref
+        charged = pool.charged_protons
+        scal[c] = (charged / n_ref, pool.release, n_ref / v_ref, charged > 0 or pool.release > 0)
+        elapsed = 0.0
+        fed = p.electrophile
+        for i, st in enumerate(p.stages):
+            elapsed += st.duration
+            fed += st.electrophile_rate * st.duration
+            ends[c, i] = elapsed
+            feeds[c, i, 0] = st.substrate_rate / n_ref
+            feeds[c, i, ns] = st.electrophile_rate / n_ref
+            feeds[c, i, ns + 1] = st.volume_rate / v_ref
+        ends[c, len(p.stages) :] = elapsed
+        e_total[c] = fed / n_ref
+        t_end[c] = p.t_end
+        conv[c] = p.stop_conversion if p.stop_conversion is not None else 2.0
+        n_refs[c], v_refs[c] = n_ref, v_ref
+    return _Rows(y0, g_amt, scal, ends, feeds, e_total, t_end, conv, n_refs, v_refs)
 
 
 def _arrays(problem: Problem):
-    """Scaled initial state, system tuple and feed plan for the compiled integrator."""
+    """Scaled initial state, system tuple and feed plan for one compiled run."""
     shared = _structure(problem)
-    y0, k_scale, g_amt, scal, ends, feeds, e_total, n_ref, v_ref = _condition(
-        problem, int(shared[12].sum())
+    rows = _rows([problem], int(shared[12].sum()))
+    n_stages = len(problem.stages)
+    sysm = (
+        *shared[:2],
+        shared[2] * rows.scal[0, 2],
+        *shared[3:11],
+        rows.g_amt[0],
+        shared[12],
+        rows.scal[0],
     )
-    sysm = (*shared[:2], shared[2] * k_scale, *shared[3:11], g_amt, shared[12], scal)
     sites_total = float(problem.network.free_sites[0])  # per unit of substrate charged
-    return y0, sysm, ends, feeds, sites_total, e_total, n_ref, v_ref
+    return (
+        rows.y0[0],
+        sysm,
+        rows.ends[0, :n_stages],
+        rows.feeds[0, :n_stages],
+        sites_total,
+        float(rows.e_total[0]),
+        float(rows.n_ref[0]),
+        float(rows.v_ref[0]),
+    )
 
 
 def _speciation(sysm, rows: np.ndarray, active: bool):
@@ -445,17 +481,7 @@ def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) 
                 field="protons",
                 fix="give an absent acid or base as 0 eq rather than leaving it out",
             )
-    n_stages = max(len(p.stages) for p in problems)
     m, n = len(problems), net.n_species + 2
-    y0 = np.zeros((m, n))
-    kms = np.zeros((m, *net.kms.shape))
-    ends = np.full((m, n_stages), 0.0)
-    feeds = np.zeros((m, n_stages, n))
-    sites = np.zeros(m)
-    etot = np.zeros(m)
-    scale = np.zeros((m, 2))
-    t_end = np.zeros(m)
-    conv = np.zeros(m)
     factor = None
     if rates is not None:
         rates = np.asarray(rates, dtype=float)
@@ -467,41 +493,31 @@ def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) 
             raise InvalidInput("rates can only rescale reactions with k > 0", field="rates")
         factor = rates / net.k
     shared = _structure(p0)
-    n_released = int(shared[12].sum())
-    g_amt = np.zeros((m, len(p0.protons.binders) + n_released))
-    scal = np.zeros((m, 4))
-    sites[:] = float(net.free_sites[0])
-    for c, p in enumerate(problems):
-        y0[c], k_scale, g_amt[c], scal[c], e, f, etot[c], scale[c, 0], scale[c, 1] = _condition(
-            p, n_released
-        )
-        kms[c] = net.kms * (k_scale if factor is None else k_scale * factor[c][:, None])
-        # pad with zero-length stages so every row has the same number of stages
-        ends[c, : e.size] = e
-        ends[c, e.size :] = e[-1] if e.size else 0.0
-        feeds[c, : e.size] = f
-        t_end[c] = p.t_end
-        conv[c] = p.stop_conversion if p.stop_conversion is not None else 2.0
+    rows = _rows(problems, int(shared[12].sum()))
+    kms = net.kms[None, :, :] * rows.scal[:, 2, None, None]
+    if factor is not None:
+        kms = kms * factor[:, :, None]
+    sites = np.full(m, float(net.free_sites[0]))
     y_out = np.empty((m, n))
     t_out = np.empty(m)
     status = np.empty(m, dtype=np.int64)
     steps = np.empty(m, dtype=np.int64)
-    shared_sysm = (*shared[:11], g_amt[0], shared[12], scal[0])
+    shared_sysm = (*shared[:11], rows.g_amt[0], shared[12], rows.scal[0])
     rb.solve_many(
-        y0,
+        rows.y0,
         shared_sysm,
-        True if any(p.protons.active for p in problems) else None,
-        kms,
-        g_amt,
-        scal,
-        ends,
-        feeds,
-        t_end,
+        True if rows.scal[:, 3].any() else None,
+        np.ascontiguousarray(kms),
+        rows.g_amt,
+        rows.scal,
+        rows.ends,
+        rows.feeds,
+        rows.t_end,
         p0.spent_tol,
-        conv,
+        rows.conversion,
         p0.time_cap,
         sites,
-        etot,
+        rows.e_total,
         p0.rtol,
         p0.atol,
         p0.max_steps,
@@ -512,9 +528,9 @@ def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) 
     )
     ns = net.n_species
     return SweepResult(
-        species=y_out[:, :ns] * scale[:, :1],
-        electrophile=y_out[:, ns] * scale[:, 0],
-        volume=y_out[:, ns + 1] * scale[:, 1],
+        species=y_out[:, :ns] * rows.n_ref[:, None],
+        electrophile=y_out[:, ns] * rows.n_ref,
+        volume=y_out[:, ns + 1] * rows.v_ref,
         time=t_out,
         status=status,
         steps=steps,
