@@ -140,7 +140,8 @@ def _speciate(y, sysm, work, shortcut=1e-4):
 
     Safeguarded Newton inside a bracket that always holds the root (the balance is monotone
     in x), warm-started from the previous solution kept in ``work[5]``. Returns (x, dF/dx);
-    x = -inf when there are no protons to place (every site is free).
+    x = -inf when there are no protons to place (every site is free), or fewer than 1e-15
+    of the substrate charge.
     """
     st_start, deg = sysm[3], sysm[7]
     scal = sysm[13]
@@ -150,7 +151,9 @@ def _speciate(y, sysm, work, shortcut=1e-4):
     for s in range(ns):
         events += deg[s] * y[s]
     total = scal[0] + scal[1] * events
-    if scal[3] == 0.0 or total <= 0.0:
+    # below 1e-15 of the substrate charge the protons change nothing measurable, and a
+    # denormal total would underflow [H+] to 0 (ln -> -inf, then NaN)
+    if scal[3] == 0.0 or total <= 1e-15:
         for s in range(ns):
             alpha[st_start[s]] = 1.0
             for m in range(st_start[s] + 1, st_start[s + 1]):
