@@ -1,3 +1,4 @@
 from monoselect.cli import main
 
-main()
+if __name__ == "__main__":  # compare spawns worker processes that re-import this module
+    main()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from monoselect.chem.molecules import (
     Electrophile,
     Substrate,
@@ -15,7 +17,7 @@ from monoselect.chem.molecules import (
 from monoselect.chem.pka import REFERENCE_C, increments, species_basicity, substrate_basicity
 from monoselect.chem.products import SpeciesInfo, species_structures
 from monoselect.chem.reactivity import Provenance, Reactivity, arrhenius
-from monoselect.errors import SolverFailure
+from monoselect.errors import InvalidInput, SolverFailure
 from monoselect.kinetics import rosenbrock as rb
 from monoselect.kinetics.network import (
     Network,
@@ -121,8 +123,6 @@ class SimulationResult:
 
 
 def _thin(n: int, max_points: int):
-    import numpy as np
-
     if n <= max_points:
         return np.arange(n)
     return np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
@@ -276,4 +276,51 @@ def simulate(scenario: Scenario) -> SimulationResult:
         )
     return SimulationResult(
         scenario, table, problem, outcome, tuple(assumptions), tuple(warnings), tuple(provenance)
+    )
+
+
+@dataclass(frozen=True)
+class EquivalentsSweep:
+    """Final amounts of one scenario at several electrophile equivalents (one network)."""
+
+    eq: np.ndarray
+    labels: tuple[str, ...]
+    degree: np.ndarray
+    species: np.ndarray  # [eq, species], mol
+    substrate_charged: np.ndarray  # mol per condition
+    electrophile_charged: np.ndarray
+    status: np.ndarray
+
+    @property
+    def mono_yield_on_substrate(self) -> np.ndarray:
+        return self.species[:, self.degree == 1].sum(axis=1) / self.substrate_charged
+
+    @property
+    def mono_yield_on_electrophile(self) -> np.ndarray:
+        return self.species[:, self.degree == 1].sum(axis=1) / self.electrophile_charged
+
+
+def sweep_equivalents(scenario: Scenario, eqs) -> EquivalentsSweep:
+    """``scenario`` at each electrophile equivalent in ``eqs``, in one compiled sweep."""
+    from monoselect.kinetics.simulate import integrate_many
+
+    eqs = np.asarray(eqs, dtype=float)
+    if eqs.ndim != 1 or eqs.size == 0 or np.any(~np.isfinite(eqs)) or np.any(eqs <= 0):
+        raise InvalidInput("equivalents to sweep must be finite and > 0", field="eq")
+    sub = resolve_substrate(scenario.substrate)
+    el = resolve_electrophile(scenario.electrophile)
+    react, info, _, _ = reactivity_model(scenario, sub, el)
+    net = _species_table(sub, el, react, info).network
+    problems = [
+        build_problem(scenario.model_copy(update={"eq": float(e)}), net, el)[0] for e in eqs
+    ]
+    res = integrate_many(problems)
+    return EquivalentsSweep(
+        eq=eqs,
+        labels=net.labels,
+        degree=net.degree,
+        species=res.species,
+        substrate_charged=np.array([p.substrate_charged for p in problems]),
+        electrophile_charged=np.array([p.electrophile_charged for p in problems]),
+        status=res.status,
     )

@@ -1,0 +1,127 @@
+"""Every applicable protocol on the same footing, ranked (``monoselect compare``)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from monoselect.errors import InvalidInput, MonoselectError
+from monoselect.protocols.base import Conditions, ProtocolResult
+
+
+@dataclass(frozen=True)
+class Comparison:
+    conditions: Conditions
+    ranked: tuple[ProtocolResult, ...]  # best first by yield on the precious reagent
+    failed: tuple[tuple[str, str], ...] = ()  # (protocol, message) for any that could not run
+
+    def to_dict(self) -> dict:
+        return {
+            "conditions": self.conditions.model_dump(),
+            "ranked_by": f"mono yield on {self.conditions.precious}"
+            " (overall yield for multi-step protocols)",
+            "ranking": [r.summary() for r in self.ranked],
+            "failed": [{"protocol": n, "error": m} for n, m in self.failed],
+        }
+
+
+def _run_one(name: str, cond: Conditions, params: dict | None):
+    """Worker: one protocol; errors come back as text so one bad protocol fails alone."""
+    from monoselect.protocols import PROTOCOLS
+
+    try:
+        return name, PROTOCOLS[name].run(cond, params), None
+    except MonoselectError as exc:
+        return name, None, str(exc)
+
+
+def compare(
+    cond: Conditions,
+    protocols: list[str] | None = None,
+    params: dict[str, dict] | None = None,
+    *,
+    processes: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Comparison:
+    """Run ``protocols`` (default: all) in parallel processes and rank them."""
+    from monoselect.protocols import PROTOCOLS
+
+    names = list(protocols or PROTOCOLS)
+    unknown = [n for n in names if n not in PROTOCOLS]
+    if unknown:
+        raise InvalidInput(
+            f"unknown protocol {unknown[0]!r}",
+            field="protocols",
+            fix=f"choose from {', '.join(PROTOCOLS)}",
+        )
+    params = params or {}
+    for key in params:
+        if key not in names:
+            raise InvalidInput(f"parameters given for {key!r}, which is not run", field="params")
+    cond.max_seconds()  # a bad limit fails here, not in a worker
+    workers = processes if processes is not None else min(len(names), os.cpu_count() or 1)
+    done: list[tuple[str, ProtocolResult | None, str | None]] = []
+    if workers <= 1:
+        for i, n in enumerate(names):
+            done.append(_run_one(n, cond, params.get(n)))
+            if on_progress:
+                on_progress(i + 1, len(names))
+    else:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        # spawn, not fork: the compiled sweeps start threads, and a forked copy of a
+        # threaded process can deadlock
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
+            futures = [pool.submit(_run_one, n, cond, params.get(n)) for n in names]
+            for i, fut in enumerate(as_completed(futures)):
+                done.append(fut.result())
+                if on_progress:
+                    on_progress(i + 1, len(names))
+    ok = [r for _, r, _ in done if r is not None]
+    failed = tuple((n, e) for n, r, e in done if r is None)
+    if not ok:
+        raise InvalidInput(
+            "no protocol could be simulated: " + "; ".join(f"{n}: {e}" for n, e in failed),
+            field="protocols",
+        )
+    order = {n: i for i, n in enumerate(names)}
+    ranked = sorted(ok, key=lambda r: (-r.ranking_yield(cond.precious), order[r.name]))
+    return Comparison(cond, tuple(ranked), failed)
+
+
+class DelayedProgress:
+    """A progress bar that appears only once a run has taken more than ``delay`` seconds."""
+
+    def __init__(self, total: int, delay: float = 1.0, label: str = "simulating protocols"):
+        import threading
+
+        from rich.progress import Progress
+
+        self.done = 0
+        self.total = total
+        self.bar = Progress(transient=True)
+        self.task = self.bar.add_task(label, total=total)
+        self.lock = threading.Lock()
+        self.shown = False
+        self.timer = threading.Timer(delay, self._show)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _show(self) -> None:
+        with self.lock:
+            if self.done < self.total:
+                self.bar.start()
+                self.shown = True
+
+    def __call__(self, done: int, total: int) -> None:
+        with self.lock:
+            self.done = done
+            self.bar.update(self.task, completed=done)
+
+    def close(self) -> None:
+        self.timer.cancel()
+        with self.lock:
+            if self.shown:
+                self.bar.stop()

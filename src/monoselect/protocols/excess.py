@@ -1,0 +1,60 @@
+"""Excess diamine: N equivalents of diamine per electrophile, the rest recovered."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from monoselect.errors import InvalidInput
+from monoselect.protocols.base import Conditions, ProtocolResult, scenario_for, summarise
+from monoselect.protocols.params import read_params
+from monoselect.scenario import Quantity
+
+NAME = "excess"
+LABEL = "excess diamine"
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    substrate_eq: float = Field(5.0, gt=1.0, description="diamine eq per eq of electrophile")
+    addition_time: Quantity = "0 min"
+
+
+def run(cond: Conditions, params=None) -> ProtocolResult:
+    from monoselect.api import simulate
+    from monoselect.chem.molecules import resolve_electrophile
+
+    p = read_params(Params, params, NAME)
+    n = min(p.substrate_eq, cond.max_substrate_eq)
+    if n <= 1.0:
+        raise InvalidInput(
+            f"max_substrate_eq {cond.max_substrate_eq:g} leaves no excess",
+            field="max_substrate_eq",
+            fix="allow more than 1 eq of diamine, or leave this protocol out",
+        )
+    base, base_eq = cond.base_for(resolve_electrophile(cond.electrophile).releases)
+    # eq is per diamine in the scenario: the electrophile charge stays cond.eq x scale
+    scenario = scenario_for(
+        cond,
+        substrate_eq=n,
+        addition_time=p.addition_time,
+        base=base,
+        base_eq=base_eq / n if base else 0.0,
+    )
+    result = simulate(scenario)
+    sm_mw = result.table.species[0].mw
+    used_g = n * scenario.amount() * sm_mw
+    left = float(result.outcome.amounts[-1, 0])
+    notes = (
+        f"{n:g} eq of diamine ({used_g:.3g} g) for {cond.eq:g} eq {cond.electrophile}",
+        f"{left * 1e3:.3g} mmol ({left * sm_mw:.3g} g) of diamine is left to recover, by "
+        "distillation or an acid wash",
+    )
+    return summarise(
+        NAME,
+        LABEL,
+        scenario,
+        result,
+        precious=cond.precious,
+        notes=notes,
+        extra={"diamine_used_g": used_g},
+    )
