@@ -124,6 +124,108 @@ def simulate(
 
 
 @app.command()
+def compare(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="conditions file (YAML or JSON), flags override")
+    ] = None,
+    substrate: Annotated[str | None, typer.Option(help="name or SMILES")] = None,
+    electrophile: Annotated[str | None, typer.Option(help="name or SMILES")] = None,
+    eq: Annotated[float | None, typer.Option(help="electrophile eq per diamine")] = None,
+    scale: Annotated[str | None, typer.Option(help="diamine for 1 eq, e.g. '10 mmol'")] = None,
+    conc: Annotated[str | None, typer.Option(help="concentration in the flask")] = None,
+    temperature: Annotated[str | None, typer.Option(help="e.g. '0 degC'")] = None,
+    base: Annotated[
+        str | None,
+        typer.Option(help="'auto' (Et3N for acid-releasing electrophiles), a name, 'none'"),
+    ] = None,
+    base_eq: Annotated[float | None, typer.Option(help="base eq per diamine")] = None,
+    max_substrate_eq: Annotated[
+        float | None, typer.Option(help="most diamine equivalents you accept")
+    ] = None,
+    max_time: Annotated[
+        str | None, typer.Option(help="longest run you accept, e.g. '24 h'")
+    ] = None,
+    precious: Annotated[
+        str | None, typer.Option(help="rank by yield on 'substrate' or 'electrophile'")
+    ] = None,
+    protocol: Annotated[
+        list[str] | None, typer.Option(help="run only these (repeat the option)")
+    ] = None,
+    processes: Annotated[
+        int | None, typer.Option(help="worker processes (default: one per core; 1 = serial)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
+    plot: Annotated[
+        Path | None, typer.Option(help="final split per protocol and mono yield vs eq")
+    ] = None,
+) -> None:
+    """Simulate every applicable protocol on the same footing and rank them."""
+    from monoselect import InvalidInput, MonoselectError
+    from monoselect.compare import DelayedProgress
+    from monoselect.compare import compare as run_compare
+    from monoselect.protocols.base import make_conditions
+
+    flags = dict(
+        substrate=substrate,
+        electrophile=electrophile,
+        eq=eq,
+        scale=scale,
+        conc=conc,
+        temperature=temperature,
+        base=base,
+        base_eq=base_eq,
+        max_substrate_eq=max_substrate_eq,
+        max_time=max_time,
+        precious=precious,
+    )
+    progress = None
+    try:
+        data = _read_mapping(scenario) if scenario else {}
+        names = protocol or data.pop("protocols", None)
+        params = data.pop("params", None)
+        if params is not None and not isinstance(params, dict):
+            raise InvalidInput("params must map protocol names to their settings", field="params")
+        cond = make_conditions(**{**data, **{k: v for k, v in flags.items() if v is not None}})
+        total = len(names) if names else 6
+        progress = None if as_json else DelayedProgress(total)
+        result = run_compare(cond, names, params, processes=processes, on_progress=progress)
+        if progress:
+            progress.close()
+        if plot:
+            from monoselect.plots import write_comparison
+
+            write_comparison(result, plot)
+    except MonoselectError as exc:
+        if progress:
+            progress.close()
+        _fail(exc)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        return
+    from monoselect.render import print_comparison
+
+    print_comparison(result, plot)
+
+
+def _read_mapping(path: Path) -> dict:
+    """A YAML/JSON mapping from ``path`` (InvalidInput if missing or not a mapping)."""
+    from monoselect import InvalidInput
+
+    if not path.is_file():
+        raise InvalidInput(f"no file at {path}", field="scenario", fix="give a .yaml or .json")
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except Exception as exc:
+        raise InvalidInput(f"cannot read {path}: {exc}", field="scenario") from None
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{path} must hold a mapping of fields", field="scenario")
+    return data
+
+
+@app.command()
 def species(
     substrate: Annotated[str, typer.Option(help="name or SMILES")] = "1,4-diazepane",
     electrophile: Annotated[str, typer.Option(help="name or SMILES")] = "Boc2O",

@@ -17,8 +17,7 @@ def _time_axis(seconds):
     return seconds, "s"
 
 
-def write_time_course(result, path: str | Path) -> Path:
-    """Write species fractions over time to ``path`` (.png, .svg or .html)."""
+def _checked(path: str | Path) -> tuple[Path, str]:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in _FORMATS:
@@ -29,6 +28,12 @@ def write_time_course(result, path: str | Path) -> Path:
         )
     if path.parent and not path.parent.exists():
         raise InvalidInput(f"folder {path.parent} does not exist", field="plot")
+    return path, suffix
+
+
+def write_time_course(result, path: str | Path) -> Path:
+    """Write species fractions over time to ``path`` (.png, .svg or .html)."""
+    path, suffix = _checked(path)
     o = result.outcome
     t, unit = _time_axis(o.time)
     sc = result.scenario
@@ -93,6 +98,73 @@ def write_time_course(result, path: str | Path) -> Path:
     ax.set_title(title)
     ax.grid(alpha=0.3)
     ax.legend(frameon=False)
+    fig.tight_layout()
+    fig.savefig(tmp, format=suffix[1:])
+    plt.close(fig)
+    tmp.replace(path)
+    return path
+
+
+def write_comparison(comparison, path: str | Path) -> Path:
+    """Final split per protocol (bars) and mono yield vs electrophile eq (curves)."""
+    path, suffix = _checked(path)
+    ranked = comparison.ranked
+    labels = [r.label for r in ranked]
+    parts = {
+        "SM left": [r.sm_left for r in ranked],
+        "mono": [r.mono_yield_on_substrate for r in ranked],
+        "bis": [r.bis for r in ranked],
+    }
+    c = comparison.conditions
+    title = f"{c.substrate} + {c.eq:g} eq {c.electrophile}: protocols compared"
+    ylab = f"mono yield on {c.precious}"
+    tmp = path.with_name(path.name + ".part")
+    if suffix == ".html":
+        import plotly.graph_objects as go
+        from plotly.subplots import make_subplots
+
+        fig = make_subplots(rows=1, cols=2, subplot_titles=("final split (of diamine)", ylab))
+        for name, values in parts.items():
+            fig.add_trace(go.Bar(x=labels, y=values, name=name), 1, 1)
+        for r in ranked:
+            if r.curve_eq:
+                fig.add_trace(
+                    go.Scatter(x=r.curve_eq, y=r.curve_mono_yield, mode="lines", name=r.label),
+                    1,
+                    2,
+                )
+        fig.update_layout(barmode="stack", title=title, template="plotly_white")
+        fig.update_xaxes(title_text="electrophile eq per diamine", row=1, col=2)
+        fig.write_html(str(tmp), include_plotlyjs="directory", full_html=True)
+        tmp.replace(path)
+        return path
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.6), dpi=120)
+    bottom = np.zeros(len(ranked))
+    for name, values in parts.items():
+        ax1.bar(labels, values, bottom=bottom, label=name)
+        bottom += np.asarray(values)
+    ax1.set_ylabel("fraction of the diamine charged")
+    ax1.set_title("final split")
+    ax1.tick_params(axis="x", rotation=30, labelsize=8)
+    for tick in ax1.get_xticklabels():
+        tick.set_horizontalalignment("right")
+    ax1.legend(frameon=False, fontsize=8)
+    for r in ranked:
+        if r.curve_eq:
+            ax2.plot(r.curve_eq, r.curve_mono_yield, lw=2, label=r.label)
+    ax2.axvline(c.eq, color="grey", lw=0.8, ls=":")
+    ax2.set_xlabel("electrophile eq per diamine")
+    ax2.set_ylabel(ylab)
+    ax2.set_ylim(0, 1.02)
+    ax2.grid(alpha=0.3)
+    ax2.legend(frameon=False, fontsize=8)
+    fig.suptitle(title)
     fig.tight_layout()
     fig.savefig(tmp, format=suffix[1:])
     plt.close(fig)

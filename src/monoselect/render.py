@@ -110,3 +110,48 @@ def print_provenance(result) -> None:
     for p in result.provenance:
         console.print(f"  [bold]{p.quantity}[/]: {p.value}", highlight=False)
         console.print(f"      {p.origin}", highlight=False, style="dim")
+
+
+def print_comparison(comparison, plot=None) -> None:
+    """Ranked protocols with the numbers that decide between them, then each one's notes."""
+    console = Console()
+    c = comparison.conditions
+    console.print(
+        f"[bold]{c.substrate}[/] + [bold]{c.eq:g} eq {c.electrophile}[/], {c.scale}, {c.conc}, "
+        f"at most {c.max_substrate_eq:g} eq diamine and {c.max_time}; ranked by mono yield on "
+        f"the {c.precious}"
+    )
+    table = Table()
+    for col in ("#", "protocol", "mono/diamine", "mono/E", "bis", "SM", "time", "recover", "steps"):
+        table.add_column(col, justify="left" if col == "protocol" else "right")
+    for i, r in enumerate(comparison.ranked, 1):
+        mono_sub = f"{r.mono_yield_on_substrate:.1%}"
+        hours = r.time_s / 3600
+        table.add_row(
+            str(i),
+            r.label,
+            mono_sub,
+            f"{r.mono_yield_on_electrophile:.1%}",
+            f"{r.bis:.1%}",
+            f"{r.sm_left:.1%}",
+            f"{hours:.3g} h",
+            f"{r.excess_to_recover_g:.3g} g" if r.excess_to_recover_g else "-",
+            str(r.steps),
+        )
+    console.print(table)
+    console.print(
+        "mono/diamine and mono/E: mono product per diamine and per electrophile charged "
+        "(overall over all steps for 'protect first'); bis and SM: of the diamine charged; "
+        "time: until mono is within 1 % of its final amount; recover: unreacted excess diamine",
+        style="dim",
+    )
+    for r in comparison.ranked:
+        console.print(f"[bold]{r.label}[/]")
+        for n in r.notes:
+            console.print(f"  - {n}", highlight=False)
+        for w in r.warnings:
+            console.print(f"  [yellow]warning:[/] {w}", highlight=False)
+    for name, err in comparison.failed:
+        console.print(f"[red]{name} could not run:[/] {err}", highlight=False)
+    if plot:
+        console.print(f"plot written to {plot}")

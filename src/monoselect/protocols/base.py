@@ -96,7 +96,7 @@ class ProtocolResult:
     mono_yield_on_electrophile: float
     bis: float
     sm_left: float
-    time_s: float
+    time_s: float  # until the mono amount is within 1 % of its final value
     substrate_left_mmol: float
     excess_to_recover_g: float
     steps: int = 1
@@ -142,6 +142,14 @@ class ProtocolResult:
             "curve": {"eq": list(self.curve_eq), "mono_yield": list(self.curve_mono_yield)},
             **({"extra": self.extra} if self.extra else {}),
         }
+
+
+def _time_to_99(outcome) -> float:
+    """When the mono product first reaches 99 % of its final amount (s)."""
+    mono = outcome.amounts[:, np.asarray(outcome.degree) == 1].sum(axis=1)
+    if mono[-1] <= 0:
+        return float(outcome.time[-1])
+    return float(outcome.time[np.argmax(mono >= 0.99 * mono[-1])])
 
 
 def scenario_for(cond: Conditions, **fields) -> Scenario:
@@ -197,7 +205,7 @@ def summarise(
         mono_yield_on_electrophile=mono / o.electrophile_charged if o.electrophile_charged else 0.0,
         bis=o.by_degree(2) / n_sub if max(o.degree) >= 2 else 0.0,
         sm_left=left / n_sub,
-        time_s=float(o.time[-1]),
+        time_s=_time_to_99(o),
         substrate_left_mmol=left * 1e3,
         excess_to_recover_g=excess_g,
         notes=tuple(notes),

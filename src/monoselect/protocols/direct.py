@@ -9,7 +9,7 @@ from monoselect.protocols.params import read_params
 from monoselect.scenario import Quantity
 
 NAME = "direct"
-LABEL = "direct addition"
+LABEL = "direct"
 
 
 class Params(BaseModel):

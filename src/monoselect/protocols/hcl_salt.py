@@ -14,7 +14,7 @@ from monoselect.protocols.params import read_params
 from monoselect.scenario import Quantity
 
 NAME = "hcl_salt"
-LABEL = "mono-HCl salt"
+LABEL = "HCl salt"
 
 
 class Params(BaseModel):

@@ -9,7 +9,7 @@ from monoselect.protocols.params import read_params
 from monoselect.scenario import Quantity
 
 NAME = "inverse"
-LABEL = "inverse addition"
+LABEL = "inverse"
 
 
 class Params(BaseModel):

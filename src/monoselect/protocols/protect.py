@@ -14,7 +14,7 @@ from monoselect.protocols.base import Conditions, ProtocolResult, scenario_for, 
 from monoselect.protocols.params import read_params
 
 NAME = "protect"
-LABEL = "protect, functionalise, deprotect"
+LABEL = "protect first"
 
 
 class Params(BaseModel):
@@ -40,8 +40,9 @@ def run(cond: Conditions, params=None) -> ProtocolResult:
     step1 = PROTOCOLS[p.protect_with].run(
         cond.model_copy(update={"electrophile": p.protecting_agent, "eq": 1.0})
     )
-    mono = [s for s, d in zip(step1.result.table.species, step1.outcome.degree, strict=True)
-            if d == 1]
+    mono = [
+        s for s, d in zip(step1.result.table.species, step1.outcome.degree, strict=True) if d == 1
+    ]
     protected = mono[0].smiles
     el = resolve_electrophile(cond.electrophile)
     step2_cond = cond.model_copy(update={"substrate": protected, "eq": p.functionalise_eq})
@@ -70,9 +71,12 @@ def run(cond: Conditions, params=None) -> ProtocolResult:
         overall_yield=overall,
         extra={"step_yields": [step1.mono_yield_on_substrate, y2, p.deprotection_yield]},
     )
+    # the product is the functionalised amine: its yield on the diamine is the overall yield
     return ProtocolResult(
         **{
             **out.__dict__,
+            "mono_yield_on_substrate": overall,
+            "mono_yield_on_electrophile": y2 * p.deprotection_yield / p.functionalise_eq,
             "time_s": step1.time_s + float(step2.outcome.time[-1]),
             "curve_eq": step1.curve_eq,
             "curve_mono_yield": tuple(y * factor for y in step1.curve_mono_yield),

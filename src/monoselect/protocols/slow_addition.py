@@ -15,7 +15,7 @@ from monoselect.protocols.params import read_params
 from monoselect.scenario import Quantity
 
 NAME = "slow_addition"
-LABEL = "slow addition, high dilution"
+LABEL = "slow addition"
 
 
 class Params(BaseModel):

@@ -1,0 +1,137 @@
+"""Protocols on one footing, and monoselect compare."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from monoselect import InvalidInput, final_split
+from monoselect.compare import compare
+from monoselect.protocols import PROTOCOLS
+from monoselect.protocols.base import make_conditions
+
+COND = make_conditions(substrate="1,4-diazepane", electrophile="Boc2O", max_time="24 h")
+
+
+@pytest.fixture(scope="module")
+def results():
+    return {name: module.run(COND) for name, module in PROTOCOLS.items()}
+
+
+def test_every_protocol_reports_the_same_schema(results):
+    assert set(results) == {"direct", "excess", "slow_addition", "inverse", "hcl_salt", "protect"}
+    for r in results.values():
+        s = r.summary()
+        for key in ("mono_yield_on_substrate", "mono_yield_on_electrophile", "bis", "sm_left"):
+            assert 0.0 <= s[key] <= 1.0
+        assert max(r.result.balance().values()) < 1e-9
+        assert len(r.curve_eq) == len(r.curve_mono_yield) > 0
+        if r.steps == 1:
+            assert r.mono_yield_on_substrate + r.bis + r.sm_left == pytest.approx(1.0, abs=1e-9)
+
+
+def test_excess_diamine_matches_the_closed_form(results):
+    r = results["excess"]
+    net = r.result.table.network
+    kappa = net.k[1] / net.k[0]
+    _, mono, _ = final_split(1.0 / 5.0, kappa)  # 1 eq electrophile on 5 eq diamine
+    assert r.mono_yield_on_electrophile == pytest.approx(mono * 5.0, abs=1e-6)
+    assert r.excess_to_recover_g == pytest.approx(
+        r.substrate_left_mmol * 1e-3 * r.result.table.species[0].mw
+    )
+
+
+def test_slow_addition_gains_only_through_the_excess_present(results):
+    """SCIENCE.md section 2: under ideal mixing the addition rate cannot change the split."""
+    extra = results["slow_addition"].extra
+    assert abs(extra["gain_from_rate"]) < 1e-5
+    assert extra["gain_from_excess"] > 0.1
+
+
+def test_curves_of_one_portion_protocols_coincide_per_diamine_equivalent(results):
+    """Time elimination again: direct, excess and slow addition lie on one curve where the
+    runs finish (the dilute 4 h feed of 3-4 eq Boc2O is not done within 24 h, so beyond
+    1.2 eq per diamine it stays above the curve)."""
+    direct = np.array(results["direct"].curve_mono_yield)
+    done = np.array(results["direct"].curve_eq) <= 1.2
+    assert np.allclose(results["excess"].curve_mono_yield, direct, atol=1e-5)
+    assert np.allclose(
+        np.array(results["slow_addition"].curve_mono_yield)[done], direct[done], atol=1e-5
+    )
+
+
+def test_hcl_salt_beats_direct_for_boc2o_and_reports_the_salt(results):
+    salt, direct = results["hcl_salt"], results["direct"]
+    assert salt.mono_yield_on_substrate > direct.mono_yield_on_substrate
+    assert salt.bis < direct.bis
+    assert "monocation" in salt.notes[0]
+
+
+def test_protect_first_multiplies_the_step_yields(results):
+    r = results["protect"]
+    y1, y2, y3 = r.extra["step_yields"]
+    assert r.overall_yield == pytest.approx(y1 * y2 * y3)
+    assert r.mono_yield_on_substrate == r.overall_yield and r.steps == 3
+    assert y2 > 0.99  # one free N left: nothing to over-react
+
+
+def test_hcl_salt_with_an_alkylating_agent_and_no_base_runs_and_says_why():
+    cond = make_conditions(electrophile="BnBr", max_time="24 h")
+    r = PROTOCOLS["hcl_salt"].run(cond)
+    assert any("releases HBr" in n and "protonates" in n for n in r.notes)
+    assert r.outcome.electrophile_left > 0.1
+
+
+def test_bad_protocol_input_names_the_field():
+    with pytest.raises(InvalidInput, match=r"excess\.substrate_eq"):
+        PROTOCOLS["excess"].run(COND, {"substrate_eq": 0.5})
+    with pytest.raises(InvalidInput, match="field: protocols"):
+        compare(COND, ["direct", "sideways"])
+    with pytest.raises(InvalidInput, match="field: max_substrate_eq"):
+        PROTOCOLS["excess"].run(make_conditions(max_substrate_eq=1.0))
+    with pytest.raises(InvalidInput, match="field: eq"):
+        make_conditions(eq=-1)
+
+
+def test_compare_ranks_and_parallel_equals_serial():
+    names = ["direct", "excess", "hcl_salt"]
+    serial = compare(COND, names, processes=1)
+    parallel = compare(COND, names, processes=2)
+    ys = [r.ranking_yield("substrate") for r in serial.ranked]
+    assert ys == sorted(ys, reverse=True)
+    assert [r.name for r in serial.ranked] == [r.name for r in parallel.ranked]
+    for a, b in zip(serial.ranked, parallel.ranked, strict=True):
+        assert a.mono_yield_on_substrate == b.mono_yield_on_substrate
+    by_e = compare(make_conditions(precious="electrophile"), names, processes=1)
+    assert by_e.ranked[0].name == "excess"
+
+
+def test_compare_cli_file_json_and_plot(tmp_path):
+    spec = tmp_path / "cmp.yaml"
+    spec.write_text(
+        "substrate: piperazine\nelectrophile: AcCl\nmax_time: 6 h\n"
+        "protocols: [direct, hcl_salt, slow_addition]\n"
+        "params:\n  slow_addition: {addition_time: 2 h, substrate_eq: 3}\n"
+    )
+    plot = tmp_path / "cmp.png"
+    proc = subprocess.run(
+        [sys.executable, "-m", "monoselect", "compare", str(spec), "--json", "--plot", str(plot)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert {r["protocol"] for r in data["ranking"]} == {"direct", "hcl_salt", "slow_addition"}
+    slow = next(r for r in data["ranking"] if r["protocol"] == "slow_addition")
+    assert slow["scenario"]["substrate_eq"] == 3 and slow["scenario"]["addition_time_s"] == 7200
+    assert plot.stat().st_size > 20_000
+    bad = subprocess.run(
+        [sys.executable, "-m", "monoselect", "compare", "--protocol", "sideways"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert bad.returncode == 2 and "field: protocols" in bad.stderr
