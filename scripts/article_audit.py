@@ -129,9 +129,10 @@ def build_audit() -> str:
         ],
         "Holds exactly when the second N reacts at the first N's per-site rate (kappa = 0.5 "
         "per molecule; the article's k1 = k2 is per site). It does not hold for Boc2O on "
-        f"1,4-diazepane as the default: the carbamate lowers the other N's site pKa ({dz_site:.2f} -> "
-        f"{dz_mono:.2f}, estimated from the measured carbamate pair), which slows it, so the mono "
-        f"fraction is {pct(boc.outcome.final_fractions['mono'])}, not 50 %.",
+        "1,4-diazepane as the default: the carbamate lowers the other N's site pKa "
+        f"({dz_site:.2f} -> {dz_mono:.2f}, estimated from the measured carbamate pair), which "
+        "slows it, so the mono fraction is "
+        f"{pct(boc.outcome.final_fractions['mono'])}, not 50 %.",
     )
 
     # 2. runaway alkylation ------------------------------------------------------------------
