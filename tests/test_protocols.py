@@ -135,3 +135,10 @@ def test_compare_cli_file_json_and_plot(tmp_path):
         timeout=300,
     )
     assert bad.returncode == 2 and "field: protocols" in bad.stderr
+
+
+def test_hcl_salt_summary_carries_the_speciation(results):
+    spec = results["hcl_salt"].summary()["speciation"]
+    start = spec["SM"]["start"]
+    assert start["1H+"] > 0.95 and sum(start.values()) == pytest.approx(1.0)
+    assert "speciation" not in results["direct"].summary()  # Boc2O, no acid: no pool

@@ -16,8 +16,10 @@ __all__ = [
     "SimulationResult",
     "SolverFailure",
     "UnknownReagent",
+    "compare",
     "final_split",
     "load_scenario",
+    "make_conditions",
     "make_scenario",
     "simulate",
     "species_table",
@@ -36,6 +38,8 @@ _WHERE = {
     "simulate": "monoselect.api",
     "species_table": "monoselect.api",
     "final_split": "monoselect.kinetics.closed_form",
+    "compare": "monoselect.compare",
+    "make_conditions": "monoselect.protocols.base",
 }
 
 

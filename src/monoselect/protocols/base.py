@@ -121,6 +121,18 @@ class ProtocolResult:
             return self.mono_yield_on_electrophile
         return self.mono_yield_on_substrate
 
+    def _speciation(self) -> dict:
+        """Protonation of each species at the start and the end of the run."""
+        o = self.result.outcome
+        out = {}
+        for i, label in enumerate(o.labels):
+            p = o.protonation(i)
+            out[label] = {
+                "start": {f"{n}H+": float(v) for n, v in enumerate(p[0])},
+                "end": {f"{n}H+": float(v) for n, v in enumerate(p[-1])},
+            }
+        return out
+
     def summary(self) -> dict:
         """JSON-ready numbers (no arrays)."""
         return {
@@ -140,6 +152,7 @@ class ProtocolResult:
             "warnings": list(self.warnings),
             "scenario": self.scenario.resolved(),
             "curve": {"eq": list(self.curve_eq), "mono_yield": list(self.curve_mono_yield)},
+            **({"speciation": self._speciation()} if self.result.problem.protons.active else {}),
             **({"extra": self.extra} if self.extra else {}),
         }
 

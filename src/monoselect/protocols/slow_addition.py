@@ -48,11 +48,12 @@ def run(cond: Conditions, params=None) -> ProtocolResult:
     # mol of mono per mol of the 1-eq scale, so that runs with more diamine compare fairly
     from_excess = y_portion * n - y_plain
     from_rate = (y_slow - y_portion) * n
+    shown = [round(v, 3) + 0.0 for v in (from_excess, from_rate)]  # no "-0.000"
     notes = (
         f"{cond.eq:g} eq {cond.electrophile} fed over {slow.addition_seconds() / 3600:g} h at "
         f"{slow.feed_concentration():g} M into {n:g} eq of diamine",
-        f"gain over direct addition, in mol mono per mol of scale: {from_excess:+.3f} from the "
-        f"{n:g} eq of diamine present, {from_rate:+.3f} from the addition rate itself "
+        f"gain over direct addition, in mol mono per mol of scale: {shown[0]:+.3f} from the "
+        f"{n:g} eq of diamine present, {shown[1]:+.3f} from the addition rate itself "
         "(under ideal mixing the rate cannot change the split)",
     )
     return summarise(
