@@ -103,7 +103,8 @@ def test_compare_ranks_and_parallel_equals_serial():
     assert ys == sorted(ys, reverse=True)
     assert [r.name for r in serial.ranked] == [r.name for r in parallel.ranked]
     for a, b in zip(serial.ranked, parallel.ranked, strict=True):
-        assert a.mono_yield_on_substrate == b.mono_yield_on_substrate
+        # workers may run separately compiled code (cache vs fresh JIT): round-off only
+        assert a.mono_yield_on_substrate == pytest.approx(b.mono_yield_on_substrate, rel=1e-12)
     by_e = compare(make_conditions(precious="electrophile"), names, processes=1)
     assert by_e.ranked[0].name == "excess"
 
