@@ -74,8 +74,17 @@ def simulate(
     explain: Annotated[
         bool, typer.Option("--explain", help="also print where every number came from")
     ] = False,
+    cap: Annotated[int, typer.Option(help="linkers: longest chain kept explicit (units)")] = 8,
+    em: Annotated[
+        list[str] | None,
+        typer.Option(help="linkers: effective molarity by ring size, e.g. '8=0.01' (repeat)"),
+    ] = None,
 ) -> None:
-    """Simulate one scenario: SM / mono / bis over time and at the end."""
+    """Simulate one scenario: SM / mono / bis over time and at the end.
+
+    With a bifunctional electrophile (X-L-X) it runs the step-growth network instead and
+    reports mono-adduct, bridged dimer, bis-adduct, rings and oligomer.
+    """
     from monoselect import MonoselectError, load_scenario, make_scenario
     from monoselect import simulate as run
 
@@ -106,13 +115,31 @@ def simulate(
         if "kappa" in given or "rho" in given:
             base.pop("kappa", None)
             base.pop("rho", None)
-        result = run(make_scenario(**{**base, **given}))
-        if plot:
-            from monoselect.plots import write_time_course
+        spec = make_scenario(**{**base, **given})
+        if _is_linker(spec.electrophile):
+            from monoselect.linker import simulate_linker
 
-            write_time_course(result, plot)
+            linked = simulate_linker(spec, cap=cap, em=_parse_em(em))
+            if plot:
+                from monoselect.plots import write_linker
+
+                write_linker(linked, plot)
+        else:
+            result = run(spec)
+            if plot:
+                from monoselect.plots import write_time_course
+
+                write_time_course(result, plot)
     except MonoselectError as exc:
         _fail(exc)
+    if _is_linker(spec.electrophile):
+        if as_json:
+            sys.stdout.write(json.dumps(linked.to_dict(), indent=2) + "\n")
+            return
+        from monoselect.render import print_linker
+
+        print_linker(linked, plot)
+        return
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
         return
@@ -205,6 +232,30 @@ def compare(
     from monoselect.render import print_comparison
 
     print_comparison(result, plot)
+
+
+def _is_linker(electrophile: str) -> bool:
+    from monoselect.chem.molecules import resolve_electrophile
+
+    return resolve_electrophile(electrophile).reactive_groups == 2
+
+
+def _parse_em(values: list[str] | None) -> dict[int, float] | None:
+    """'8=0.01' -> {8: 0.01}; one InvalidInput naming the field otherwise."""
+    from monoselect import InvalidInput
+
+    if not values:
+        return None
+    out = {}
+    for v in values:
+        try:
+            size, value = v.split("=")
+            out[int(size)] = float(value)
+        except ValueError:
+            raise InvalidInput(
+                f"cannot read effective molarity {v!r}", field="em", fix="give it like '8=0.01'"
+            ) from None
+    return out
 
 
 def _read_mapping(path: Path) -> dict:

@@ -170,3 +170,52 @@ def write_comparison(comparison, path: str | Path) -> Path:
     plt.close(fig)
     tmp.replace(path)
     return path
+
+
+def write_linker(result, path: str | Path) -> Path:
+    """Diamine units by category over time for a linker run (.png, .svg or .html)."""
+    import numpy as np
+
+    path, suffix = _checked(path)
+    t, unit = _time_axis(result.time)
+    series = {name: [] for name in result.by_category(0)}
+    for i in range(len(result.time)):
+        for name, v in result.by_category(i).items():
+            series[name].append(v)
+    s = result.scenario
+    title = f"{s.substrate} + {s.eq:g} eq {s.electrophile} (linker)"
+    tmp = path.with_name(path.name + ".part")
+    if suffix == ".html":
+        import plotly.graph_objects as go
+
+        fig = go.Figure()
+        for name, ys in series.items():
+            fig.add_trace(go.Scatter(x=t, y=ys, mode="lines", name=name))
+        fig.update_layout(
+            title=title,
+            xaxis_title=f"time / {unit}",
+            yaxis_title="fraction of diamine units",
+            template="plotly_white",
+        )
+        fig.write_html(str(tmp), include_plotlyjs="directory", full_html=True)
+        tmp.replace(path)
+        return path
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=120)
+    for name, ys in series.items():
+        ax.plot(t, np.asarray(ys), label=name, lw=2)
+    ax.set_xlabel(f"time / {unit}")
+    ax.set_ylabel("fraction of diamine units")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    fig.savefig(tmp, format=suffix[1:])
+    plt.close(fig)
+    tmp.replace(path)
+    return path

@@ -155,3 +155,48 @@ def print_comparison(comparison, plot=None) -> None:
         console.print(f"[red]{name} could not run:[/] {err}", highlight=False)
     if plot:
         console.print(f"plot written to {plot}")
+
+
+def print_linker(result, plot=None) -> None:
+    """Where the diamine ended up with a bifunctional linker, and the species with m/z."""
+    console = Console()
+    s = result.scenario
+    console.print(
+        f"[bold]{s.substrate}[/] ({s.substrate_eq:g} eq) + [bold]{s.eq:g} eq {s.electrophile}[/]"
+        f" (linker), {s.concentration():g} M"
+        + (f", fed over {s.addition_seconds() / 3600:g} h" if s.addition_seconds() else "")
+        + (" (inverse)" if s.mode == "inverse" else "")
+    )
+    table = Table(title="Diamine units at the end", title_justify="left")
+    table.add_column("what")
+    table.add_column("fraction", justify="right")
+    for name, value in result.by_category().items():
+        table.add_row(name, f"{value:.1%}")
+    console.print(table)
+    summary = Table(show_header=False)
+    summary.add_row("oligomer/polymer, mass fraction", f"{result.oligomer_mass_fraction:.1%}")
+    summary.add_row("linker left unreacted", f"{result.linker_left:.1%}")
+    summary.add_row("A and L unit balance", f"{result.unit_residual:.1e}")
+    console.print(summary)
+    species = Table(title="Species (up to the cap)", title_justify="left")
+    for col in ("species", "what", "formula", "MW", "[M+H]+", "ring atoms", "of diamine"):
+        species.add_column(col, justify="right" if col in ("MW", "[M+H]+") else "left")
+    for i, sp in enumerate(result.species):
+        share = result.amounts[-1, i] * sp.n_a / result.diamine_charged
+        species.add_row(
+            sp.name,
+            sp.category,
+            sp.formula,
+            f"{sp.mw:.2f}",
+            f"{sp.mz_h:.4f}",
+            str(sp.ring_atoms or "-"),
+            f"{share:.1%}" if sp.n_a else "-",
+        )
+    console.print(species)
+    console.print("[bold]Assumptions[/]")
+    for a in result.assumptions:
+        console.print(f"  - {a}", highlight=False)
+    for w in result.warnings:
+        console.print(f"[yellow]warning:[/] {w}", highlight=False)
+    if plot:
+        console.print(f"plot written to {plot}")

@@ -1,0 +1,401 @@
+"""Step growth of a diamine (A, two N-H ends) with a bifunctional linker (L, two X ends).
+
+Species are linear chains of alternating A and L units, named by their composition and their
+two end groups (N: a free N-H on an end A; X, Y: an unreacted linker end), plus rings
+cyclo(A-L)n. Chains up to ``cap`` units are explicit; bigger ones go into one lumped
+oligomer pool that keeps its A units, L units and free ends, so every unit is conserved and
+the pool's ends keep reacting. A chain with one N end and one linker end can close on itself
+at k x EM (effective molarity, mol/L, by ring size; SCIENCE.md section 5).
+
+Isomers with the same composition and ends are lumped: under independent end reactivity
+they react alike. Rates are mass action per end; with EM = 0 and equal end reactivities the
+distribution is Flory's most probable one (tests hold it exactly).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import numpy as np
+
+from monoselect.errors import InvalidInput, SolverFailure
+
+N_END = "N"
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A species: A and L units, its free ends (sorted; empty for a ring)."""
+
+    n_a: int
+    n_l: int
+    ends: tuple[str, ...]
+
+    @property
+    def cyclic(self) -> bool:
+        return not self.ends
+
+    @property
+    def size(self) -> int:
+        return self.n_a + self.n_l
+
+    @property
+    def name(self) -> str:
+        if self.cyclic:
+            return "cyclo(A-L)" if self.n_a == 1 else f"cyclo(A-L){self.n_a}"
+        if self.size == 1:
+            return "A" if self.n_a else "L"
+        left, right = self.ends
+        if right == N_END:  # write an A end first: A-L-Br, not Br-L-A
+            left, right = right, left
+        units = []
+        # write the chain from its left end: alternate units starting with that end's unit
+        unit = "A" if left == N_END else "L"
+        for _ in range(self.size):
+            units.append(unit)
+            unit = "L" if unit == "A" else "A"
+        text = "-".join(units)
+        if left != N_END:
+            text = f"{left}-" + text
+        if right != N_END:
+            text += f"-{right}"
+        return text
+
+
+@dataclass(frozen=True)
+class Linker:
+    """The linker's two end types and their rate constants (L/mol/s, per end pair)."""
+
+    ends: tuple[str, str]  # e.g. ("Br", "Br") or ("Br", "Cl")
+    k: dict[str, float]  # N end + this linker end, per pair of ends
+
+    def __post_init__(self):
+        for e in self.ends:
+            if e == N_END or e not in self.k or not (self.k[e] >= 0 and math.isfinite(self.k[e])):
+                raise InvalidInput(f"linker end {e!r} needs a rate constant >= 0", field="k")
+
+
+def enumerate_chains(linker: Linker, cap: int) -> list[Chain]:
+    """Every linear chain and ring of at most ``cap`` units, small ones first."""
+    if cap < 3:
+        raise InvalidInput(f"cap must be >= 3 units, got {cap}", field="cap")
+    x_types = sorted(set(linker.ends))
+    chains: set[Chain] = {Chain(1, 0, (N_END, N_END)), Chain(0, 1, tuple(sorted(linker.ends)))}
+    for size in range(2, cap + 1):
+        for n_a in range(0, size + 1):
+            n_l = size - n_a
+            if n_a == n_l + 1:  # both ends A
+                chains.add(Chain(n_a, n_l, (N_END, N_END)))
+            elif n_a == n_l:  # one A end, one L end
+                for x in x_types:
+                    chains.add(Chain(n_a, n_l, tuple(sorted((N_END, x)))))
+                if 2 * n_a <= cap:
+                    chains.add(Chain(n_a, n_l, ()))
+            elif n_l == n_a + 1 and n_a >= 1:  # both ends L
+                for i, x in enumerate(x_types):
+                    for y in x_types[i:]:
+                        chains.add(Chain(n_a, n_l, (x, y)))
+    return sorted(chains, key=lambda c: (c.size, c.cyclic, c.n_a < c.n_l, c.ends))
+
+
+@dataclass(frozen=True)
+class StepGrowthNetwork:
+    """Species, the lumped pool's state slots, and every reaction as (a, b, k, effect)."""
+
+    chains: tuple[Chain, ...]
+    end_types: tuple[str, ...]  # N first, then the linker's end types
+    cap: int
+    a: np.ndarray  # state index of the first reactant
+    b: np.ndarray  # second reactant, -1 for a ring closure (first order)
+    k: np.ndarray  # L/mol/s, or 1/s for ring closure (k x EM)
+    stoich: np.ndarray  # [state, reaction]
+    ring_sizes: dict[int, int] = field(default_factory=dict)  # ring closure -> ring atoms
+
+    @property
+    def n_species(self) -> int:
+        return len(self.chains)
+
+    @property
+    def n_states(self) -> int:
+        # species, pool A units, pool L units, pool ends (one per end type), volume
+        return self.n_species + 2 + len(self.end_types) + 1
+
+    def pool_index(self, what: str) -> int:
+        base = self.n_species
+        if what == "A":
+            return base
+        if what == "L":
+            return base + 1
+        return base + 2 + self.end_types.index(what)
+
+    @property
+    def volume_index(self) -> int:
+        return self.n_states - 1
+
+    def units(self) -> np.ndarray:
+        """[state, 2]: A and L units each state slot carries (pool slots count units)."""
+        u = np.zeros((self.n_states, 2))
+        for i, c in enumerate(self.chains):
+            u[i] = (c.n_a, c.n_l)
+        u[self.pool_index("A"), 0] = 1.0
+        u[self.pool_index("L"), 1] = 1.0
+        return u
+
+
+def build_step_growth(linker: Linker, cap: int, em, a_path: int, l_path: int) -> StepGrowthNetwork:
+    """The network for ``linker`` up to ``cap`` units.
+
+    ``em(ring_atoms)`` gives the effective molarity (mol/L) of a ring closure; ``a_path`` and
+    ``l_path`` are the atoms (inclusive) on the shortest N...N path of A and between the two
+    reactive atoms of L, so a ring cyclo(A-L)n has n (a_path + l_path) atoms.
+    """
+    chains = enumerate_chains(linker, cap)
+    index = {c: i for i, c in enumerate(chains)}
+    end_types = (N_END, *sorted(set(linker.ends)))
+    net0 = StepGrowthNetwork(tuple(chains), end_types, cap, *(np.zeros(0),) * 4)
+    n_states = net0.n_states
+    a_idx, b_idx, ks, effects = [], [], [], []
+    ring_sizes: dict[int, int] = {}
+
+    def counts(c: Chain) -> dict[str, int]:
+        return {e: c.ends.count(e) for e in end_types}
+
+    def join(ci: Chain, cj: Chain, x: str) -> np.ndarray:
+        """Effect of N end of ci + x end of cj (two different molecules)."""
+        eff = np.zeros(n_states)
+        left = list(ci.ends)
+        left.remove(N_END)
+        right = list(cj.ends)
+        right.remove(x)
+        product = Chain(ci.n_a + cj.n_a, ci.n_l + cj.n_l, tuple(sorted(left + right)))
+        eff[index[ci]] -= 1
+        eff[index[cj]] -= 1
+        if product.size <= cap:
+            eff[index[product]] += 1
+        else:
+            eff[net0.pool_index("A")] += product.n_a
+            eff[net0.pool_index("L")] += product.n_l
+            for e in product.ends:
+                eff[net0.pool_index(e)] += 1
+        return eff
+
+    linear = [c for c in chains if not c.cyclic]
+    for ci in linear:
+        ni = counts(ci)
+        for cj in linear:
+            nj = counts(cj)
+            for x in end_types[1:]:
+                if ni[N_END] and nj[x]:
+                    a_idx.append(index[ci])
+                    b_idx.append(index[cj])
+                    ks.append(linker.k[x] * ni[N_END] * nj[x])
+                    effects.append(join(ci, cj, x))
+        for x in end_types[1:]:
+            # chain N end + pool x end, and pool N end + chain x end: the product is in the pool
+            if ni[N_END]:
+                eff = np.zeros(n_states)
+                eff[index[ci]] -= 1
+                eff[net0.pool_index(x)] -= 1
+                eff[net0.pool_index("A")] += ci.n_a
+                eff[net0.pool_index("L")] += ci.n_l
+                rest = list(ci.ends)
+                rest.remove(N_END)
+                for e in rest:
+                    eff[net0.pool_index(e)] += 1
+                a_idx.append(index[ci])
+                b_idx.append(net0.pool_index(x))
+                ks.append(linker.k[x] * ni[N_END])
+                effects.append(eff)
+            if ni[x]:
+                eff = np.zeros(n_states)
+                eff[index[ci]] -= 1
+                eff[net0.pool_index(N_END)] -= 1
+                eff[net0.pool_index("A")] += ci.n_a
+                eff[net0.pool_index("L")] += ci.n_l
+                rest = list(ci.ends)
+                rest.remove(x)
+                for e in rest:
+                    eff[net0.pool_index(e)] += 1
+                a_idx.append(net0.pool_index(N_END))
+                b_idx.append(index[ci])
+                ks.append(linker.k[x] * ni[x])
+                effects.append(eff)
+        # ring closure of a chain with one N end and one linker end
+        if ni[N_END] == 1 and ci.n_a == ci.n_l:
+            x = next(e for e in ci.ends if e != N_END)
+            atoms = ci.n_a * (a_path + l_path)
+            k_ring = linker.k[x] * float(em(atoms))
+            if k_ring > 0:
+                eff = np.zeros(n_states)
+                eff[index[ci]] -= 1
+                eff[index[Chain(ci.n_a, ci.n_l, ())]] += 1
+                ring_sizes[len(ks)] = atoms
+                a_idx.append(index[ci])
+                b_idx.append(-1)
+                ks.append(k_ring)
+                effects.append(eff)
+    for x in end_types[1:]:  # pool N end + pool x end: stays in the pool
+        eff = np.zeros(n_states)
+        eff[net0.pool_index(N_END)] -= 1
+        eff[net0.pool_index(x)] -= 1
+        a_idx.append(net0.pool_index(N_END))
+        b_idx.append(net0.pool_index(x))
+        ks.append(linker.k[x])
+        effects.append(eff)
+    return StepGrowthNetwork(
+        tuple(chains),
+        end_types,
+        cap,
+        np.array(a_idx, dtype=np.int64),
+        np.array(b_idx, dtype=np.int64),
+        np.array(ks, dtype=float),
+        np.array(effects, dtype=float).T,
+        ring_sizes,
+    )
+
+
+@dataclass(frozen=True)
+class LinkerStage:
+    """Constant feed for ``duration`` s: mol/s of diamine and of linker, L/s of liquid."""
+
+    duration: float
+    diamine_rate: float = 0.0
+    linker_rate: float = 0.0
+    volume_rate: float = 0.0
+
+
+@dataclass(frozen=True)
+class LinkerProblem:
+    network: StepGrowthNetwork
+    diamine: float  # mol in the flask at t = 0
+    linker: float
+    volume: float  # L
+    stages: tuple[LinkerStage, ...] = ()
+    t_end: float = 24 * 3600.0
+    rtol: float = 1e-8
+    atol: float = 1e-12  # in units of the diamine charge
+
+    def __post_init__(self):
+        if not self.volume > 0:
+            raise InvalidInput("starting volume must be > 0", field="volume")
+        if self.diamine < 0 or self.linker < 0:
+            raise InvalidInput("amounts must be >= 0", field="amount")
+        if not (self.t_end > 0 and math.isfinite(self.t_end)):
+            raise InvalidInput("a linker run needs a finite time > 0", field="time")
+
+
+@dataclass(frozen=True)
+class LinkerTrajectory:
+    time: np.ndarray
+    states: np.ndarray  # [time, state] in mol (volume in L)
+    steps: int
+
+
+def _rates(y, net: StepGrowthNetwork):
+    inv_v = 1.0 / y[net.volume_index]
+    ya = y[net.a]
+    bi = net.b >= 0
+    yb = np.where(bi, y[np.maximum(net.b, 0)] * inv_v, 1.0)
+    return net.k * ya * yb
+
+
+def integrate_linker(problem: LinkerProblem) -> LinkerTrajectory:
+    """Stiff integration stage by stage (SciPy Radau, analytic Jacobian)."""
+    from scipy.integrate import solve_ivp
+
+    net = problem.network
+    n = net.n_states
+    scale = max(problem.diamine + sum(s.diamine_rate * s.duration for s in problem.stages), 1e-30)
+    y = np.zeros(n)
+    y[0] = problem.diamine / scale  # chains[0] is the free diamine
+    linker_index = net.chains.index(Chain(0, 1, tuple(sorted(_linker_ends(net)))))
+    y[linker_index] = problem.linker / scale
+    y[net.volume_index] = problem.volume
+    k_scaled = net.k.copy()
+    bimolecular = net.b >= 0
+    k_scaled[bimolecular] *= scale  # amounts scaled by the diamine charge
+    scaled = StepGrowthNetwork(
+        net.chains, net.end_types, net.cap, net.a, net.b, k_scaled, net.stoich, net.ring_sizes
+    )
+    vi = net.volume_index
+    rows = np.arange(len(net.k))
+
+    def f(_t, yy, feed):
+        return net.stoich @ _rates(yy, scaled) + feed
+
+    def jac(_t, yy, _feed):
+        inv_v = 1.0 / yy[vi]
+        dr = np.zeros((len(net.k), n))
+        bi = scaled.b >= 0
+        b = np.maximum(scaled.b, 0)
+        yb = np.where(bi, yy[b] * inv_v, 1.0)
+        np.add.at(dr, (rows, scaled.a), scaled.k * yb)
+        np.add.at(dr[bi], (np.arange(bi.sum()), b[bi]), (scaled.k * yy[scaled.a] * inv_v)[bi])
+        dr[bi, vi] -= (scaled.k * yy[scaled.a] * yy[b] * inv_v * inv_v)[bi]
+        return net.stoich @ dr
+
+    bounds = [0.0]
+    feeds = []
+    for s in problem.stages:
+        if bounds[-1] >= problem.t_end:
+            break
+        bounds.append(min(bounds[-1] + s.duration, problem.t_end))
+        fd = np.zeros(n)
+        fd[0] = s.diamine_rate / scale
+        fd[linker_index] = s.linker_rate / scale
+        fd[vi] = s.volume_rate
+        feeds.append(fd)
+    if bounds[-1] < problem.t_end:
+        bounds.append(problem.t_end)
+        feeds.append(np.zeros(n))
+    ts, ys, steps = [np.array([0.0])], [y[None, :].copy()], 0
+    for (t0, t1), fd in zip(pairwise(bounds), feeds, strict=True):
+        if t1 <= t0:
+            continue
+        sol = solve_ivp(
+            f,
+            (t0, t1),
+            y,
+            method="Radau",
+            jac=jac,
+            args=(fd,),
+            rtol=problem.rtol,
+            atol=problem.atol,
+        )
+        if not sol.success or not np.all(np.isfinite(sol.y)):
+            raise SolverFailure(
+                f"the linker network failed to integrate at t = {t0:.4g} s ({sol.message})",
+                field="conditions",
+                fix="check the rate constants and the time",
+            )
+        ts.append(sol.t[1:])
+        ys.append(sol.y.T[1:])
+        steps += sol.t.size - 1
+        y = sol.y[:, -1]
+    states = np.concatenate(ys)
+    states[:, :vi] *= scale
+    return LinkerTrajectory(np.concatenate(ts), states, steps)
+
+
+def _linker_ends(net: StepGrowthNetwork) -> tuple[str, ...]:
+    free = [c for c in net.chains if c.n_a == 0]
+    return free[0].ends
+
+
+def flory_chain_fractions(p_a: float, p_b: float, n_a2: float, n_b2: float, cap: int) -> dict:
+    """Flory's most probable distribution for A2 + B2 with independent ends, no rings.
+
+    Returns mol of each linear chain (n_a, n_l, ends) up to ``cap`` units, for A2 (diamine)
+    and B2 (linker) charges n_a2, n_b2 with end conversions p_a, p_b.
+    """
+    out = {}
+    q = p_a * p_b
+    for k in range(0, cap):
+        if 2 * k + 1 <= cap:
+            out[("A", k)] = n_a2 * (1 - p_a) ** 2 * q**k  # A(LA)k: k+1 A, k L
+            out[("L", k)] = n_b2 * (1 - p_b) ** 2 * q**k  # L(AL)k: k A, k+1 L
+        if 2 * (k + 1) <= cap:
+            out[("AL", k + 1)] = 2 * n_a2 * p_a * (1 - p_a) * (1 - p_b) * q**k  # (AL)k+1
+    return out
