@@ -189,3 +189,9 @@ def test_a_portion_after_a_timed_stage_is_refused_not_moved_to_the_start():
     # first in the feed it is a plain one-portion addition
     first = make_scenario(feed=[{"eq": 1.0, "time": 0}, {"eq": 0.0, "time": "1 h"}], kappa=0.5)
     assert simulate(first).outcome.final_fractions["mono"] == pytest.approx(0.5, abs=1e-6)
+
+
+def test_public_compare_is_the_function_even_after_its_module_is_imported():
+    import monoselect.comparison
+
+    assert callable(monoselect.compare) and monoselect.compare.__name__ == "compare"

@@ -177,3 +177,27 @@ def test_cli_routes_a_linker_to_the_step_growth_report(tmp_path):
     )
     assert bad.returncode == 2 and "field: em" in bad.stderr
     assert Chain(1, 1, ("Br", "N")).name == "A-L-Br"
+
+
+def test_compare_runs_the_linker_variants_on_one_footing():
+    from monoselect import compare, make_conditions
+
+    cond = make_conditions(electrophile="1-bromo-4-chlorobutane", precious="electrophile")
+    result = compare(cond, processes=1)
+    names = [r.name for r in result.ranked]
+    assert set(names) == {
+        "linker_direct",
+        "linker_excess_diamine",
+        "linker_excess_linker",
+        "linker_slow_linker",
+        "linker_slow_diamine",
+        "linker_high_dilution",
+    }
+    ys = [r.mono_yield_on_electrophile for r in result.ranked]
+    assert ys == sorted(ys, reverse=True)
+    for r in result.ranked:
+        cats = r.extra["categories"]
+        assert sum(cats.values()) == pytest.approx(1.0)
+        assert r.summary()["fractions"] == cats
+    with pytest.raises(InvalidInput, match="for a linker"):
+        compare(cond, ["hcl_salt"], processes=1)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from monoselect import InvalidInput, final_split
-from monoselect.compare import compare
+from monoselect.comparison import compare
 from monoselect.protocols import PROTOCOLS
 from monoselect.protocols.base import make_conditions
 

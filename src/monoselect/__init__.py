@@ -38,7 +38,7 @@ _WHERE = {
     "simulate": "monoselect.api",
     "species_table": "monoselect.api",
     "final_split": "monoselect.kinetics.closed_form",
-    "compare": "monoselect.compare",
+    "compare": "monoselect.comparison",
     "make_conditions": "monoselect.protocols.base",
 }
 

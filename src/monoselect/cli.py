@@ -188,8 +188,8 @@ def compare(
 ) -> None:
     """Simulate every applicable protocol on the same footing and rank them."""
     from monoselect import InvalidInput, MonoselectError
-    from monoselect.compare import DelayedProgress
-    from monoselect.compare import compare as run_compare
+    from monoselect.comparison import DelayedProgress
+    from monoselect.comparison import compare as run_compare
     from monoselect.protocols.base import make_conditions
 
     flags = dict(
@@ -213,7 +213,7 @@ def compare(
         if params is not None and not isinstance(params, dict):
             raise InvalidInput("params must map protocol names to their settings", field="params")
         cond = make_conditions(**{**data, **{k: v for k, v in flags.items() if v is not None}})
-        total = len(names) if names else 6
+        total = len(names) if names else 6  # both registries hold six protocols
         progress = None if as_json else DelayedProgress(total)
         result = run_compare(cond, names, params, processes=processes, on_progress=progress)
         if progress:

@@ -115,6 +115,9 @@ def write_comparison(comparison, path: str | Path) -> Path:
         "mono": [r.mono_yield_on_substrate for r in ranked],
         "bis": [r.bis for r in ranked],
     }
+    other = [max(0.0, 1.0 - sum(p[i] for p in parts.values())) for i in range(len(ranked))]
+    if any(v > 1e-3 for v in other):  # linkers: rings and oligomer; protect-first: losses
+        parts["other"] = other
     c = comparison.conditions
     title = f"{c.substrate} + {c.eq:g} eq {c.electrophile}: protocols compared"
     ylab = f"mono yield on {c.precious}"
@@ -163,7 +166,10 @@ def write_comparison(comparison, path: str | Path) -> Path:
     ax2.set_ylabel(ylab)
     ax2.set_ylim(0, 1.02)
     ax2.grid(alpha=0.3)
-    ax2.legend(frameon=False, fontsize=8)
+    if any(r.curve_eq for r in ranked):
+        ax2.legend(frameon=False, fontsize=8)
+    else:  # linker variants: no equivalents sweep
+        ax2.text(0.5, 0.5, "no equivalents sweep for linkers", ha="center", transform=ax2.transAxes)
     fig.suptitle(title)
     fig.tight_layout()
     fig.savefig(tmp, format=suffix[1:])

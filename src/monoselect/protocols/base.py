@@ -121,6 +121,11 @@ class ProtocolResult:
             return self.mono_yield_on_electrophile
         return self.mono_yield_on_substrate
 
+    @property
+    def _has_protons(self) -> bool:
+        problem = getattr(self.result, "problem", None)
+        return bool(problem is not None and problem.protons.active)
+
     def _speciation(self) -> dict:
         """Protonation of each species at the start and the end of the run."""
         o = self.result.outcome
@@ -147,12 +152,16 @@ class ProtocolResult:
             "excess_to_recover_g": self.excess_to_recover_g,
             "steps": self.steps,
             "overall_yield": self.overall_yield,
-            "fractions": self.result.outcome.final_fractions,
+            "fractions": (
+                self.result.outcome.final_fractions
+                if hasattr(self.result, "outcome")
+                else self.result.by_category()
+            ),
             "notes": list(self.notes),
             "warnings": list(self.warnings),
             "scenario": self.scenario.resolved(),
             "curve": {"eq": list(self.curve_eq), "mono_yield": list(self.curve_mono_yield)},
-            **({"speciation": self._speciation()} if self.result.problem.protons.active else {}),
+            **({"speciation": self._speciation()} if self._has_protons else {}),
             **({"extra": self.extra} if self.extra else {}),
         }
 

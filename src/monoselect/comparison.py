@@ -29,8 +29,11 @@ class Comparison:
 def _run_one(name: str, cond: Conditions, params: dict | None):
     """Worker: one protocol; errors come back as text so one bad protocol fails alone."""
     from monoselect.protocols import PROTOCOLS
+    from monoselect.protocols.linker_variants import VARIANTS, run_variant
 
     try:
+        if name in VARIANTS:
+            return name, run_variant(name, cond, params), None
         return name, PROTOCOLS[name].run(cond, params), None
     except MonoselectError as exc:
         return name, None, str(exc)
@@ -44,16 +47,24 @@ def compare(
     processes: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Comparison:
-    """Run ``protocols`` (default: all) in parallel processes and rank them."""
-    from monoselect.protocols import PROTOCOLS
+    """Run ``protocols`` (default: all that apply) in parallel processes and rank them.
 
-    names = list(protocols or PROTOCOLS)
-    unknown = [n for n in names if n not in PROTOCOLS]
+    A bifunctional electrophile (X-L-X) gets the linker variants instead, ranked by the
+    mono-adduct A-L-X.
+    """
+    from monoselect.chem.molecules import resolve_electrophile
+    from monoselect.protocols import PROTOCOLS
+    from monoselect.protocols.linker_variants import VARIANTS
+
+    linker = resolve_electrophile(cond.electrophile).reactive_groups == 2
+    known = VARIANTS if linker else PROTOCOLS
+    names = list(protocols or known)
+    unknown = [n for n in names if n not in known]
     if unknown:
         raise InvalidInput(
-            f"unknown protocol {unknown[0]!r}",
+            f"unknown protocol {unknown[0]!r}" + (" for a linker" if linker else ""),
             field="protocols",
-            fix=f"choose from {', '.join(PROTOCOLS)}",
+            fix=f"choose from {', '.join(known)}",
         )
     params = params or {}
     for key in params:
