@@ -192,6 +192,6 @@ def test_a_portion_after_a_timed_stage_is_refused_not_moved_to_the_start():
 
 
 def test_public_compare_is_the_function_even_after_its_module_is_imported():
-    import monoselect.comparison
+    import monoselect.comparison  # a submodule import must not shadow the function
 
     assert callable(monoselect.compare) and monoselect.compare.__name__ == "compare"
