@@ -234,6 +234,70 @@ def compare(
     print_comparison(result, plot)
 
 
+@app.command()
+def mixing(
+    scenario: Annotated[Path | None, typer.Argument(help="scenario file (YAML or JSON)")] = None,
+    substrate: Annotated[str | None, typer.Option(help="name or SMILES")] = None,
+    electrophile: Annotated[str | None, typer.Option(help="name or SMILES")] = None,
+    eq: Annotated[float | None, typer.Option(help="electrophile equivalents")] = None,
+    substrate_eq: Annotated[float | None, typer.Option(help="substrate equivalents")] = None,
+    scale: Annotated[str | None, typer.Option(help="amount of 1 eq, e.g. '10 mmol'")] = None,
+    conc: Annotated[str | None, typer.Option(help="concentration in the flask")] = None,
+    addition_time: Annotated[str | None, typer.Option(help="feed time, e.g. '1 h'")] = None,
+    feed_conc: Annotated[str | None, typer.Option(help="fed solution, e.g. '1 M'")] = None,
+    power: Annotated[str, typer.Option(help="stirring power per mass at the feed point")] = (
+        "0.3 W/kg"
+    ),
+    viscosity: Annotated[str, typer.Option(help="kinematic viscosity, e.g. '0.6 cSt'")] = (
+        "0.6 cSt"
+    ),
+    blobs: Annotated[int, typer.Option(help="feed portions in the engulfment model")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
+    plot: Annotated[
+        Path | None, typer.Option(help="mono yield vs stirring and vs vessel (.png/.svg/.html)")
+    ] = None,
+) -> None:
+    """Is ideal mixing valid for this feed? If not, mono yield vs stirring and scale."""
+    from monoselect import MonoselectError, load_scenario, make_scenario
+    from monoselect.comparison import DelayedProgress
+    from monoselect.mixing import STIRRING, VESSELS, mixing_report
+
+    flags = dict(
+        substrate=substrate,
+        electrophile=electrophile,
+        eq=eq,
+        substrate_eq=substrate_eq,
+        scale=scale,
+        conc=conc,
+        addition_time=addition_time,
+        feed_conc=feed_conc,
+    )
+    progress = None
+    try:
+        base = load_scenario(scenario).model_dump(exclude_none=True) if scenario else {}
+        spec = make_scenario(**{**base, **{k: v for k, v in flags.items() if v is not None}})
+        progress = None if as_json else DelayedProgress(1 + len(STIRRING) + len(VESSELS))
+        report = mixing_report(
+            spec, power=power, viscosity=viscosity, blobs=blobs, on_progress=progress
+        )
+        if progress:
+            progress.close()
+        if plot:
+            from monoselect.plots import write_mixing
+
+            write_mixing(report, plot)
+    except MonoselectError as exc:
+        if progress:
+            progress.close()
+        _fail(exc)
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
+        return
+    from monoselect.render import print_mixing
+
+    print_mixing(report, plot)
+
+
 def _is_linker(electrophile: str) -> bool:
     from monoselect.chem.molecules import resolve_electrophile
 

@@ -225,3 +225,60 @@ def write_linker(result, path: str | Path) -> Path:
     plt.close(fig)
     tmp.replace(path)
     return path
+
+
+def write_mixing(report, path: str | Path) -> Path:
+    """Mono yield with the feed zone vs stirring power, with the ideal-mixing line."""
+    path, suffix = _checked(path)
+    eps = [p.eps for p in report.stirring]
+    mono = [p.mono for p in report.stirring]
+    s = report.scenario
+    title = (
+        f"{s.substrate} + {s.eq:g} eq {s.electrophile}, fed over {s.addition_seconds() / 3600:g} h"
+    )
+    tmp = path.with_name(path.name + ".part")
+    if suffix == ".html":
+        import plotly.graph_objects as go
+
+        fig = go.Figure()
+        fig.add_trace(go.Scatter(x=eps, y=mono, mode="lines+markers", name="engulfment model"))
+        fig.add_trace(
+            go.Scatter(
+                x=[p.eps for p in report.scale],
+                y=[p.mono for p in report.scale],
+                mode="markers+text",
+                text=[p.label for p in report.scale],
+                name="vessels",
+            )
+        )
+        fig.add_hline(y=report.ideal.mono, line_dash="dot", annotation_text="ideal mixing")
+        fig.update_xaxes(type="log", title_text="power per mass at the feed point / W/kg")
+        fig.update_yaxes(title_text="mono yield on diamine", range=[0, 1])
+        fig.update_layout(title=title, template="plotly_white")
+        fig.write_html(str(tmp), include_plotlyjs="directory", full_html=True)
+        tmp.replace(path)
+        return path
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=120)
+    ax.semilogx(eps, mono, "o-", lw=2, label="engulfment model")
+    for p in report.scale:
+        ax.plot([p.eps], [p.mono], "s", color="tab:red")
+        ax.annotate(
+            p.label, (p.eps, p.mono), textcoords="offset points", xytext=(4, -12), fontsize=8
+        )
+    ax.axhline(report.ideal.mono, ls=":", color="grey", label="ideal mixing")
+    ax.set_xlabel("power per mass at the feed point / W/kg")
+    ax.set_ylabel("mono yield on diamine")
+    ax.set_ylim(0, 1.02)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False)
+    fig.tight_layout()
+    fig.savefig(tmp, format=suffix[1:])
+    plt.close(fig)
+    tmp.replace(path)
+    return path

@@ -200,3 +200,38 @@ def print_linker(result, plot=None) -> None:
         console.print(f"[yellow]warning:[/] {w}", highlight=False)
     if plot:
         console.print(f"plot written to {plot}")
+
+
+def print_mixing(report, plot=None) -> None:
+    """Da and the verdict, then mono yield with the feed zone vs stirring and vessel."""
+    console = Console()
+    s = report.scenario
+    console.print(
+        f"[bold]{s.substrate}[/] + [bold]{s.eq:g} eq {s.electrophile}[/], "
+        f"{s.concentration():g} M, fed over {s.addition_seconds() / 3600:g} h at "
+        f"{(s.feed_concentration() or s.concentration()):g} M"
+    )
+    head = Table(show_header=False)
+    head.add_row("micromixing time 1/E", f"{report.t_mix:.3g} s")
+    head.add_row("reaction time 1/(k1 c)", f"{report.t_reaction:.3g} s")
+    head.add_row("Damkohler number", f"{report.damkohler:.3g}")
+    head.add_row("ideal mixing", f"mono {report.ideal.mono:.1%}, bis {report.ideal.bis:.1%}")
+    head.add_row(
+        f"your stirring ({report.eps:g} W/kg)",
+        f"mono {report.actual.mono:.1%}, bis {report.actual.bis:.1%}",
+    )
+    console.print(head)
+    console.print(report.verdict, highlight=False)
+    for title, points in (("stirring", report.stirring), ("vessel", report.scale)):
+        if not points:
+            continue
+        table = Table(title=f"mono yield vs {title}", title_justify="left")
+        for col in (title, "W/kg", "mono", "bis", "SM"):
+            table.add_column(col, justify="left" if col == title else "right")
+        for p in points:
+            table.add_row(p.label, f"{p.eps:g}", f"{p.mono:.1%}", f"{p.bis:.1%}", f"{p.sm:.1%}")
+        console.print(table)
+    for n in report.notes:
+        console.print(f"  - {n}", highlight=False, style="dim")
+    if plot:
+        console.print(f"plot written to {plot}")

@@ -18,6 +18,8 @@ _DIMENSIONS: dict[str, tuple[str, str, str]] = {
     "temperature": ("K", "degC", "0 degC"),
     "flow": ("L/s", "mL/h", "0.5 mL/h"),
     "rate_constant": ("L/mol/s", "L/mol/s", "0.05 L/mol/s"),
+    "power_per_mass": ("W/kg", "W/kg", "0.5 W/kg"),
+    "kinematic_viscosity": ("m**2/s", "cSt", "1 cSt"),
     "dimensionless": ("", "", "1.0"),
 }
 

@@ -1,0 +1,90 @@
+"""Micromixing: the engulfment model against ideal mixing, and the Damkohler verdict."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from monoselect import InvalidInput, final_split, make_scenario
+from monoselect.kinetics.mixing import damkohler, engulfment_rate, simulate_engulfment
+from monoselect.mixing import mixing_report
+
+FAST = dict(
+    k1=2e3,
+    k2=1e3,
+    substrate=0.01,
+    electrophile=0.01,
+    volume=0.05,
+    feed_conc=1.0,
+    feed_time=600.0,
+    blobs=8,
+    hold=3600.0,
+)
+
+
+def test_engulfment_rate_follows_baldyga_bourne():
+    assert engulfment_rate(1.0, 1e-6) == pytest.approx(0.058 * 1e3)
+    assert damkohler(58.0, 2e3, 0.2) == pytest.approx(2e3 * 0.2 / 58.0)
+    with pytest.raises(InvalidInput):
+        engulfment_rate(0.0, 1e-6)
+
+
+def test_fast_engulfment_gives_the_ideal_result():
+    """SCIENCE.md section 8: as mixing becomes fast the E-model tends to ideal mixing."""
+    r = simulate_engulfment(e_rate=1e12, **FAST)
+    _sm, mono, bis = final_split(1.0, 0.5)
+    assert r.mono / 0.01 == pytest.approx(mono, abs=1e-5)
+    assert r.bis / 0.01 == pytest.approx(bis, abs=1e-5)
+    faster = [simulate_engulfment(e_rate=e, **FAST).mono for e in (10.0, 1e3, 1e5)]
+    assert faster == sorted(faster)  # better mixing, more mono
+    assert faster[-1] / 0.01 == pytest.approx(mono, abs=2e-3)
+
+
+def test_the_feed_zone_conserves_every_unit():
+    r = simulate_engulfment(e_rate=20.0, **FAST)
+    assert r.sm + r.mono + r.bis == pytest.approx(0.01, rel=1e-9)
+    assert r.mono + 2 * r.bis + r.electrophile == pytest.approx(0.01, rel=1e-9)
+    assert r.zone_bis_share > 0.9  # poor mixing: the bis is made in the feed zone
+
+
+def test_slow_electrophiles_keep_ideal_mixing():
+    rep = mixing_report(make_scenario(eq=1.0, addition_time="1 h", feed_conc="1 M"), sweeps=False)
+    assert rep.damkohler < 1e-3 and rep.verdict.startswith("ideal mixing holds")
+    assert rep.actual.mono == rep.ideal.mono
+
+
+def test_an_acyl_chloride_is_mixing_limited_and_loses_mono():
+    rep = mixing_report(
+        make_scenario(
+            electrophile="AcCl",
+            eq=1.0,
+            addition_time="1 h",
+            feed_conc="1 M",
+            base="Et3N",
+            base_eq=1.2,
+        ),
+        blobs=5,
+        sweeps=False,
+    )
+    assert rep.damkohler > 1 and rep.verdict.startswith("mixing-limited")
+    assert rep.actual.mono < rep.ideal.mono - 0.2
+
+
+def test_mixing_cli_json_and_bad_input():
+    proc = subprocess.run(
+        [sys.executable, "-m", "monoselect", "mixing", "--addition-time", "1 h", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["damkohler"] < 1e-3 and len(data["stirring"]) == 7
+    bad = subprocess.run(
+        [sys.executable, "-m", "monoselect", "mixing", "--power", "-1 W/kg"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert bad.returncode == 2 and "field: power" in bad.stderr
