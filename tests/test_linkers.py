@@ -64,7 +64,7 @@ def test_the_cap_does_not_change_the_small_species():
         assert small[1][c] == pytest.approx(v, rel=1e-6, abs=1e-13)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     k_x=st.floats(1e-4, 1.0),
     k_y=st.floats(1e-5, 1.0),
@@ -85,7 +85,10 @@ def test_units_are_conserved_and_amounts_stay_positive(k_x, k_y, em, ratio, feed
             ),
         )
         start_l = 0.0
-    traj = integrate_linker(LinkerProblem(net, 0.01, start_l, 0.05, stages, t_end=6 * 3600.0))
+    # Runge-Kutta methods keep linear invariants whatever the tolerance: a loose one is enough
+    traj = integrate_linker(
+        LinkerProblem(net, 0.01, start_l, 0.05, stages, t_end=3 * 3600.0, rtol=1e-5)
+    )
     units = net.units()
     have = traj.states[-1, : net.volume_index] @ units[: net.volume_index]
     assert have[0] == pytest.approx(0.01, rel=1e-9)
