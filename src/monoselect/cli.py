@@ -298,6 +298,49 @@ def mixing(
     print_mixing(report, plot)
 
 
+@app.command()
+def reductive(
+    substrate: Annotated[str, typer.Option(help="symmetric diamine")] = "1,4-diazepane",
+    aldehyde: Annotated[str, typer.Option(help="mono-aldehyde, name or SMILES")] = "benzaldehyde",
+    eq: Annotated[float, typer.Option(help="aldehyde equivalents")] = 1.0,
+    hydride: Annotated[str, typer.Option(help="NaBH(OAc)3, NaBH3CN or NaBH4")] = "NaBH(OAc)3",
+    hydride_eq: Annotated[float, typer.Option(help="hydride equivalents")] = 1.5,
+    scale: Annotated[str, typer.Option(help="diamine, e.g. '10 mmol'")] = "10 mmol",
+    conc: Annotated[str, typer.Option(help="concentration, e.g. '0.2 M'")] = "0.2 M",
+    pre_time: Annotated[str, typer.Option(help="imine pre-formation time")] = "2 h",
+    dehydrating: Annotated[
+        bool, typer.Option("--dehydrating", help="sieves / MgSO4 during pre-formation")
+    ] = False,
+    time: Annotated[str, typer.Option(help="time with the hydride")] = "24 h",
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Reductive amination: one pot against a pre-formed imine, same charges."""
+    from monoselect import MonoselectError
+    from monoselect.reductive import reductive_amination
+
+    try:
+        result = reductive_amination(
+            substrate,
+            aldehyde,
+            eq=eq,
+            hydride=hydride,
+            hydride_eq=hydride_eq,
+            scale=scale,
+            conc=conc,
+            pre_time=pre_time,
+            dehydrating=dehydrating,
+            time=time,
+        )
+    except MonoselectError as exc:
+        _fail(exc)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        return
+    from monoselect.render import print_reductive
+
+    print_reductive(result)
+
+
 def _is_linker(electrophile: str) -> bool:
     from monoselect.chem.molecules import resolve_electrophile
 

@@ -235,3 +235,28 @@ def print_mixing(report, plot=None) -> None:
         console.print(f"  - {n}", highlight=False, style="dim")
     if plot:
         console.print(f"plot written to {plot}")
+
+
+def print_reductive(result) -> None:
+    """Both modes side by side, then the products with m/z."""
+    console = Console()
+    console.print(
+        f"[bold]{result.substrate}[/] + [bold]{result.eq:g} eq {result.aldehyde}[/], "
+        f"{result.hydride}"
+    )
+    table = Table()
+    for col in ("mode", "SM", "mono", "bis", "aldehyde to alcohol", "mono / aldehyde"):
+        table.add_column(col, justify="left" if col == "mode" else "right")
+    for m in (result.one_pot, result.preformed):
+        table.add_row(
+            m.mode,
+            f"{m.split['SM']:.1%}",
+            f"{m.split['mono']:.1%}",
+            f"{m.split['bis']:.1%}",
+            f"{m.alcohol:.1%}",
+            f"{m.mono_yield_on_aldehyde:.1%}",
+        )
+    console.print(table)
+    console.print(_species_table(result.species))
+    for a in result.assumptions:
+        console.print(f"  - {a}", highlight=False)
