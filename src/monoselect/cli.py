@@ -341,6 +341,49 @@ def reductive(
     print_reductive(result)
 
 
+@app.command()
+def resin(
+    substrate: Annotated[str, typer.Option(help="diamine")] = "1,4-diazepane",
+    electrophile: Annotated[str, typer.Option(help="electrophile or linker")] = "Boc2O",
+    resin_mass: Annotated[str, typer.Option("--resin", help="resin mass, e.g. '1 g'")] = "1 g",
+    loading: Annotated[str | None, typer.Option(help="e.g. '1.2 mmol/g'")] = None,
+    swelling: Annotated[str | None, typer.Option(help="e.g. '5 mL/g'")] = None,
+    diamine_eq: Annotated[float, typer.Option(help="diamine eq per site (loading)")] = 3.0,
+    diamine_conc: Annotated[str, typer.Option(help="loading solution")] = "0.5 M",
+    load_time: Annotated[str, typer.Option(help="loading time")] = "2 h",
+    electrophile_eq: Annotated[float, typer.Option(help="eq per site")] = 3.0,
+    electrophile_conc: Annotated[str, typer.Option(help="electrophile solution")] = "0.3 M",
+    react_time: Annotated[str, typer.Option(help="on-bead reaction time")] = "24 h",
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Solid phase on 2-chlorotrityl resin: load, react, cleave; purity vs resin loading."""
+    from monoselect import MonoselectError
+    from monoselect.resin import resin_run
+
+    try:
+        result = resin_run(
+            substrate,
+            electrophile,
+            resin=resin_mass,
+            loading=loading,
+            swelling=swelling,
+            diamine_eq=diamine_eq,
+            diamine_conc=diamine_conc,
+            load_time=load_time,
+            electrophile_eq=electrophile_eq,
+            electrophile_conc=electrophile_conc,
+            react_time=react_time,
+        )
+    except MonoselectError as exc:
+        _fail(exc)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        return
+    from monoselect.render import print_resin
+
+    print_resin(result)
+
+
 def _is_linker(electrophile: str) -> bool:
     from monoselect.chem.molecules import resolve_electrophile
 

@@ -260,3 +260,44 @@ def print_reductive(result) -> None:
     console.print(_species_table(result.species))
     for a in result.assumptions:
         console.print(f"  - {a}", highlight=False)
+
+
+def print_resin(result) -> None:
+    """What the cleavage releases, and how resin loading trades purity for amount."""
+    console = Console()
+    product = "A-L-X" if result.linker else "mono product"
+    console.print(
+        f"[bold]{result.substrate}[/] on 2-chlorotrityl resin, then [bold]{result.electrophile}[/]"
+    )
+    table = Table(title="Loading sweep (per gram of resin)", title_justify="left")
+    for col in (
+        "mmol/g",
+        "sites in bead (M)",
+        "loaded",
+        "cross-linked",
+        f"{product} mmol",
+        "A-L-A mmol",
+        "diamine back mmol",
+        "purity",
+    ):
+        table.add_column(col, justify="right")
+    rows = result.sweep or (result.point,)
+    for p in rows:
+        mark = " <" if abs(p.loading - result.point.loading) < 1e-12 else ""
+        table.add_row(
+            f"{p.loading * 1:g}{mark}",
+            f"{p.site_conc:.3g}",
+            f"{p.loaded:.1%}",
+            f"{p.cross_linked:.1%}",
+            f"{p.product:.3g}",
+            f"{p.bridged:.3g}",
+            f"{p.diamine_back:.3g}",
+            f"{p.purity:.1%}",
+        )
+    console.print(table)
+    console.print(
+        f"diamine left in the loading solution (recoverable): "
+        f"{result.diamine_recoverable_mmol:.3g} mmol"
+    )
+    for a in result.assumptions:
+        console.print(f"  - {a}", highlight=False)

@@ -19,6 +19,9 @@ _DIMENSIONS: dict[str, tuple[str, str, str]] = {
     "flow": ("L/s", "mL/h", "0.5 mL/h"),
     "rate_constant": ("L/mol/s", "L/mol/s", "0.05 L/mol/s"),
     "power_per_mass": ("W/kg", "W/kg", "0.5 W/kg"),
+    "loading": ("mol/kg", "mmol/g", "1.2 mmol/g"),
+    "swelling": ("L/kg", "mL/g", "5 mL/g"),
+    "mass": ("kg", "g", "1 g"),
     "kinematic_viscosity": ("m**2/s", "cSt", "1 cSt"),
     "dimensionless": ("", "", "1.0"),
 }
