@@ -195,10 +195,14 @@ def test_compare_runs_the_linker_variants_on_one_footing():
         "linker_slow_linker",
         "linker_slow_diamine",
         "linker_high_dilution",
+        "linker_resin",
     }
     ys = [r.mono_yield_on_electrophile for r in result.ranked]
     assert ys == sorted(ys, reverse=True)
     for r in result.ranked:
+        if r.name == "linker_resin":  # bound diamine: bridging only between neighbours
+            assert r.bis > 0 and r.extra["resin"]["bridged"] > 0
+            continue
         cats = r.extra["categories"]
         assert sum(cats.values()) == pytest.approx(1.0)
         assert r.summary()["fractions"] == cats

@@ -213,7 +213,7 @@ def compare(
         if params is not None and not isinstance(params, dict):
             raise InvalidInput("params must map protocol names to their settings", field="params")
         cond = make_conditions(**{**data, **{k: v for k, v in flags.items() if v is not None}})
-        total = len(names) if names else 6  # both registries hold six protocols
+        total = len(names) if names else 7  # the usual number of applicable protocols
         progress = None if as_json else DelayedProgress(total)
         result = run_compare(cond, names, params, processes=processes, on_progress=progress)
         if progress:

@@ -53,12 +53,13 @@ def compare(
     mono-adduct A-L-X.
     """
     from monoselect.chem.molecules import resolve_electrophile
-    from monoselect.protocols import PROTOCOLS
+    from monoselect.protocols import PROTOCOLS, applicable
     from monoselect.protocols.linker_variants import VARIANTS
 
-    linker = resolve_electrophile(cond.electrophile).reactive_groups == 2
+    el = resolve_electrophile(cond.electrophile)
+    linker = el.reactive_groups == 2
     known = VARIANTS if linker else PROTOCOLS
-    names = list(protocols or known)
+    names = list(protocols or (list(VARIANTS) if linker else applicable(el)))
     unknown = [n for n in names if n not in known]
     if unknown:
         raise InvalidInput(

@@ -53,6 +53,7 @@ class ReductiveResult:
     preformed: ModeResult
     species: tuple  # SpeciesInfo of SM / mono / bis (m/z)
     assumptions: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         def mode(m: ModeResult) -> dict:

@@ -48,6 +48,7 @@ class ResinResult:
     sweep: tuple[ResinPoint, ...]
     diamine_recoverable_mmol: float  # left in the loading solution
     assumptions: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {

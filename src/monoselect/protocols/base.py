@@ -121,6 +121,13 @@ class ProtocolResult:
             return self.mono_yield_on_electrophile
         return self.mono_yield_on_substrate
 
+    def _fractions(self) -> dict:
+        if hasattr(self.result, "outcome"):
+            return self.result.outcome.final_fractions
+        if hasattr(self.result, "by_category"):
+            return self.result.by_category()
+        return {"SM": self.sm_left, "mono": self.mono_yield_on_substrate, "bis": self.bis}
+
     @property
     def _has_protons(self) -> bool:
         problem = getattr(self.result, "problem", None)
@@ -152,11 +159,7 @@ class ProtocolResult:
             "excess_to_recover_g": self.excess_to_recover_g,
             "steps": self.steps,
             "overall_yield": self.overall_yield,
-            "fractions": (
-                self.result.outcome.final_fractions
-                if hasattr(self.result, "outcome")
-                else self.result.by_category()
-            ),
+            "fractions": self._fractions(),
             "notes": list(self.notes),
             "warnings": list(self.warnings),
             "scenario": self.scenario.resolved(),

@@ -37,6 +37,7 @@ VARIANTS = {
         {"conc": "0.005 M", "addition_time": "6 h", "feed_conc": "0.01 M", "time": "7 d"},
         "0.005 M, linker fed over 6 h at 0.01 M",
     ),
+    "linker_resin": ("solid phase", None, "diamine on 2-chlorotrityl resin, then the linker"),
 }
 
 
@@ -45,6 +46,11 @@ def run_variant(name: str, cond: Conditions, params=None) -> ProtocolResult:
     from monoselect.linker import simulate_linker
 
     label, fields, what = VARIANTS[name]
+    if fields is None:  # on the bead: the resin protocol, with the linker as electrophile
+        from monoselect.protocols import on_resin
+
+        out = on_resin.run(cond, params)
+        return ProtocolResult(**{**out.__dict__, "name": name, "label": label})
     fields = dict(fields)
     if "substrate_eq" in fields:
         fields["substrate_eq"] = min(fields["substrate_eq"], cond.max_substrate_eq)

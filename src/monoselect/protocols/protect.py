@@ -40,6 +40,12 @@ def run(cond: Conditions, params=None) -> ProtocolResult:
     step1 = PROTOCOLS[p.protect_with].run(
         cond.model_copy(update={"electrophile": p.protecting_agent, "eq": 1.0})
     )
+    if not hasattr(step1.result, "table"):
+        raise InvalidInput(
+            f"{p.protect_with} does not give a mono-protected amine in solution",
+            field=f"{NAME}.protect_with",
+            fix="protect with direct, excess, slow_addition, inverse or hcl_salt",
+        )
     mono = [
         s for s, d in zip(step1.result.table.species, step1.outcome.degree, strict=True) if d == 1
     ]
