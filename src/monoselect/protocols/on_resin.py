@@ -61,7 +61,7 @@ def run(cond: Conditions, params=None) -> ProtocolResult:
         sm_left=pt.diamine_back / diamine_used,
         time_s=scenario.total_seconds(),
         substrate_left_mmol=r.diamine_recoverable_mmol,
-        excess_to_recover_g=0.0,
+        excess_to_recover_g=r.diamine_recoverable_mmol * 1e-3 * _molar_mass(cond.substrate),
         steps=3,
         notes=(
             f"{grams:.3g} g resin at {load:g} mmol/g ({pt.site_conc:.3g} M sites in the bead); "
@@ -72,3 +72,12 @@ def run(cond: Conditions, params=None) -> ProtocolResult:
         ),
         extra={"resin": pt.__dict__},
     )
+
+
+def _molar_mass(substrate: str) -> float:
+    from rdkit import Chem
+    from rdkit.Chem import Descriptors
+
+    from monoselect.chem.molecules import resolve_substrate
+
+    return Descriptors.MolWt(Chem.MolFromSmiles(resolve_substrate(substrate).smiles))
