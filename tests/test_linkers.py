@@ -196,15 +196,32 @@ def test_compare_runs_the_linker_variants_on_one_footing():
         "linker_slow_diamine",
         "linker_high_dilution",
         "linker_resin",
+        "linker_protect",
     }
-    ys = [r.mono_yield_on_electrophile for r in result.ranked]
+    ys = [r.ranking_yield("electrophile") for r in result.ranked]
     assert ys == sorted(ys, reverse=True)
     for r in result.ranked:
         if r.name == "linker_resin":  # bound diamine: bridging only between neighbours
             assert r.bis > 0 and r.extra["resin"]["bridged"] > 0
+            continue
+        if r.name == "linker_protect":  # one free N: no chains, only adduct or bridged
+            y1, y2, y3 = r.extra["step_yields"]
+            assert r.overall_yield == pytest.approx(y1 * y2 * y3) and y2 > 0.95
             continue
         cats = r.extra["categories"]
         assert sum(cats.values()) == pytest.approx(1.0)
         assert r.summary()["fractions"] == cats
     with pytest.raises(InvalidInput, match="for a linker"):
         compare(cond, ["hcl_salt"], processes=1)
+
+
+def test_a_monoamine_with_excess_linker_gives_the_statistical_adduct():
+    """One N-H and two equal ends at 1 : 1: the linker is a 2-site substrate (kappa 0.5)."""
+    from monoselect import final_split
+    from monoselect.kinetics.step_growth import monoamine_with_linker
+
+    out = monoamine_with_linker((0.05, 0.05), 0.01, 0.01, 0.05, 30 * 86400.0)
+    # the amine is the electrophile of a symmetric two-site linker: closed form at 1.0 eq
+    _, mono, bis = final_split(1.0, 0.5)
+    assert out["adduct"] / 0.01 == pytest.approx(mono, abs=1e-5)
+    assert out["bridged"] / 0.01 == pytest.approx(bis, abs=1e-5)

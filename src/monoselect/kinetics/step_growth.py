@@ -399,3 +399,35 @@ def flory_chain_fractions(p_a: float, p_b: float, n_a2: float, n_b2: float, cap:
         if 2 * (k + 1) <= cap:
             out[("AL", k + 1)] = 2 * n_a2 * p_a * (1 - p_a) * (1 - p_b) * q**k  # (AL)k+1
     return out
+
+
+def monoamine_with_linker(
+    k_ends: tuple[float, float], amine: float, linker: float, volume: float, t_end: float
+) -> dict[str, float]:
+    """A mono-protected amine (one N-H) with an X-L-Y linker: the mono-adduct with a free end
+    against the bridged A'-L-A'. ``k_ends`` are the rate constants of the X and Y ends.
+
+    Returns mol of: amine, linker, adduct (either end free), bridged.
+    """
+    from scipy.integrate import solve_ivp
+
+    kx, ky = k_ends
+    if not (amine > 0 and linker >= 0 and volume > 0 and t_end > 0):
+        raise InvalidInput("amounts, volume and time must be > 0", field="amount")
+
+    def f(_t, y):
+        a, lk, free_y, free_x, _br = y  # free_y: reacted at X, Y end free; free_x: vice versa
+        c = 1.0 / volume
+        r1 = kx * a * lk * c
+        r2 = ky * a * lk * c
+        r3 = ky * a * free_y * c
+        r4 = kx * a * free_x * c
+        return [-r1 - r2 - r3 - r4, -r1 - r2, r1 - r3, r2 - r4, r3 + r4]
+
+    sol = solve_ivp(
+        f, (0, t_end), [amine, linker, 0.0, 0.0, 0.0], method="Radau", rtol=1e-9, atol=1e-15
+    )
+    if not sol.success:
+        raise SolverFailure(f"protected amine + linker failed: {sol.message}", field="conditions")
+    a, lk, fy, fx, br = sol.y[:, -1]
+    return {"amine": float(a), "linker": float(lk), "adduct": float(fy + fx), "bridged": float(br)}

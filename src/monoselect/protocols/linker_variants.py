@@ -38,7 +38,10 @@ VARIANTS = {
         "0.005 M, linker fed over 6 h at 0.01 M",
     ),
     "linker_resin": ("solid phase", None, "diamine on 2-chlorotrityl resin, then the linker"),
+    "linker_protect": ("protect first", None, "mono-Boc, 3 eq linker on the free N, deprotect"),
 }
+PROTECT_LINKER_EQ = 3.0  # eq of linker on the mono-protected amine
+DEPROTECTION_YIELD = 0.95  # given, as in the one-ended protect-first protocol
 
 
 def run_variant(name: str, cond: Conditions, params=None) -> ProtocolResult:
@@ -46,6 +49,8 @@ def run_variant(name: str, cond: Conditions, params=None) -> ProtocolResult:
     from monoselect.linker import simulate_linker
 
     label, fields, what = VARIANTS[name]
+    if name == "linker_protect":
+        return _protect_first(cond, label)
     if fields is None:  # on the bead: the resin protocol, with the linker as electrophile
         from monoselect.protocols import on_resin
 
@@ -82,4 +87,51 @@ def run_variant(name: str, cond: Conditions, params=None) -> ProtocolResult:
             + f"; oligomer {result.oligomer_mass_fraction:.1%} of the mass",
         ),
         extra={"categories": cats, "oligomer_mass_fraction": result.oligomer_mass_fraction},
+    )
+
+
+def _protect_first(cond: Conditions, label: str) -> ProtocolResult:
+    """Mono-Boc by the HCl salt, the linker on the one free N, then deprotection."""
+    from monoselect.chem import linkers as lk
+    from monoselect.chem.molecules import resolve_electrophile, resolve_substrate
+    from monoselect.kinetics.step_growth import monoamine_with_linker
+    from monoselect.linker import _end_rates
+    from monoselect.protocols import hcl_salt
+
+    step1 = hcl_salt.run(cond.model_copy(update={"electrophile": "Boc2O", "eq": 1.0}))
+    scenario = scenario_for(cond, eq=PROTECT_LINKER_EQ)
+    sub, el = resolve_substrate(cond.substrate), resolve_electrophile(cond.electrophile)
+    info = lk.linker_info(sub, el)
+    k, _ = _end_rates(scenario, sub, el, info)
+    n = scenario.amount()
+    out = monoamine_with_linker(
+        (k[info.ends[0]], k[info.ends[1]]),
+        n,
+        PROTECT_LINKER_EQ * n,
+        n / scenario.concentration(),
+        scenario.total_seconds(),
+    )
+    y2 = out["adduct"] / n
+    overall = step1.mono_yield_on_substrate * y2 * DEPROTECTION_YIELD
+    return ProtocolResult(
+        name="linker_protect",
+        label=label,
+        scenario=scenario,
+        result=step1.result,
+        mono_yield_on_substrate=overall,
+        mono_yield_on_electrophile=y2 * DEPROTECTION_YIELD / PROTECT_LINKER_EQ,
+        bis=step1.bis,
+        sm_left=step1.sm_left,
+        time_s=step1.time_s + scenario.total_seconds(),
+        substrate_left_mmol=step1.substrate_left_mmol,
+        excess_to_recover_g=0.0,
+        steps=3,
+        overall_yield=overall,
+        notes=(
+            f"step 1, HCl salt with Boc2O: {step1.mono_yield_on_substrate:.1%} mono-Boc",
+            f"step 2, {PROTECT_LINKER_EQ:g} eq {el.name} on the one free N: {y2:.1%} "
+            f"adduct with a free end, {out['bridged'] / n:.1%} bridged",
+            f"step 3, deprotection at {DEPROTECTION_YIELD:.0%} (given); overall {overall:.1%}",
+        ),
+        extra={"step_yields": [step1.mono_yield_on_substrate, y2, DEPROTECTION_YIELD]},
     )
