@@ -88,3 +88,16 @@ def test_mixing_cli_json_and_bad_input():
         timeout=300,
     )
     assert bad.returncode == 2 and "field: power" in bad.stderr
+
+
+def test_stirrer_speed_and_feed_point_set_the_local_power():
+    scenario = make_scenario(electrophile="AcCl", addition_time="1 h", feed_conc="1 M")
+    kw = dict(stirrer_rpm=600, impeller_diameter="3 cm", blobs=4, sweeps=False)
+    surface = mixing_report(scenario, feed_point="surface", **kw)
+    impeller = mixing_report(scenario, feed_point="impeller", **kw)
+    # Np N^3 D^5 / V: 1 x 10^3 x 0.03^5 / 50 mL = 0.486 W/kg on average
+    assert surface.eps == pytest.approx(0.3 * 0.486, rel=1e-3)
+    assert impeller.eps == pytest.approx(5 * 0.486, rel=1e-3)
+    assert impeller.actual.mono > surface.actual.mono
+    with pytest.raises(InvalidInput, match="field: feed_point"):
+        mixing_report(scenario, feed_point="bottom", sweeps=False)

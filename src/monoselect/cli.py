@@ -251,6 +251,14 @@ def mixing(
     viscosity: Annotated[str, typer.Option(help="kinematic viscosity, e.g. '0.6 cSt'")] = (
         "0.6 cSt"
     ),
+    stirrer_rpm: Annotated[
+        float | None, typer.Option(help="stirrer speed; replaces --power by Np N^3 D^5 / V")
+    ] = None,
+    impeller_diameter: Annotated[str, typer.Option(help="e.g. '3 cm'")] = "3 cm",
+    power_number: Annotated[float, typer.Option(help="impeller power number Np")] = 1.0,
+    feed_point: Annotated[
+        str, typer.Option(help="average, surface (0.3x) or impeller (5x) dissipation")
+    ] = "average",
     blobs: Annotated[int, typer.Option(help="feed portions in the engulfment model")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
     plot: Annotated[
@@ -278,7 +286,15 @@ def mixing(
         spec = make_scenario(**{**base, **{k: v for k, v in flags.items() if v is not None}})
         progress = None if as_json else DelayedProgress(1 + len(STIRRING) + len(VESSELS))
         report = mixing_report(
-            spec, power=power, viscosity=viscosity, blobs=blobs, on_progress=progress
+            spec,
+            power=power,
+            viscosity=viscosity,
+            stirrer_rpm=stirrer_rpm,
+            impeller_diameter=impeller_diameter,
+            power_number=power_number,
+            feed_point=feed_point,
+            blobs=blobs,
+            on_progress=progress,
         )
         if progress:
             progress.close()

@@ -20,6 +20,11 @@ STIRRING = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # W/kg
 # Power per mass at the feed point by vessel: ASSUMED typical values (magnetic bar in a
 # flask, overhead stirrers, an impeller in a plant vessel); override with --power. At equal
 # power per mass the E-model predicts no scale effect: scale acts through these numbers.
+# Local energy dissipation at the feed point relative to the vessel average: ASSUMED round
+# values of the commonly reported ratios (well below average at the liquid surface, several
+# times the average in the impeller discharge). Override by giving --power directly.
+FEED_POINT = {"average": 1.0, "surface": 0.3, "impeller": 5.0}
+
 VESSELS = (
     ("50 mL flask", 0.05, 0.5),
     ("1 L flask", 1.0, 0.3),
@@ -85,11 +90,19 @@ def mixing_report(
     *,
     power: object = "0.3 W/kg",
     viscosity: object = "0.6 cSt",
+    stirrer_rpm: float | None = None,
+    impeller_diameter: object = "3 cm",
+    power_number: float = 1.0,
+    feed_point: str = "average",
     blobs: int = 20,
     sweeps: bool = True,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> MixingReport:
-    """Da, the verdict on ideal mixing, and mono yield with the feed zone simulated."""
+    """Da, the verdict on ideal mixing, and mono yield with the feed zone simulated.
+
+    The power per mass at the feed point is ``power``, or, with ``stirrer_rpm``, the
+    vessel average Np N^3 D^5 / V (turbulent impeller power) times the feed-point factor.
+    """
     from monoselect.api import _species_table, reactivity_model
     from monoselect.chem.molecules import resolve_electrophile, resolve_substrate
 
@@ -140,6 +153,21 @@ def mixing_report(
         )
         return MixingPoint(label, eps_value, r.mono / n_sub, r.bis / n_sub, r.sm / n_sub)
 
+    if feed_point not in FEED_POINT:
+        raise InvalidInput(
+            f"unknown feed point {feed_point!r}",
+            field="feed_point",
+            fix=f"one of {', '.join(FEED_POINT)}",
+        )
+    if stirrer_rpm is not None:
+        d = parse_quantity(impeller_diameter, "length", "impeller_diameter")
+        if not (stirrer_rpm > 0 and d > 0 and power_number > 0):
+            raise InvalidInput(
+                "stirrer speed, impeller diameter and power number must be > 0", field="stirrer_rpm"
+            )
+        liquid_m3 = volume * 1e-3
+        eps = power_number * (stirrer_rpm / 60.0) ** 3 * d**5 / liquid_m3
+    eps *= FEED_POINT[feed_point]
     e_rate = engulfment_rate(eps, nu)
     da = damkohler(e_rate, k1, conc)
     ideal = run(1e12, "ideal mixing", float("inf"))
@@ -184,7 +212,13 @@ def mixing_report(
                     on_progress(done, total)
         stirring, scale = tuple(stirring), tuple(scale)
     notes = (
-        f"E = 0.058 (eps/nu)^0.5 = {e_rate:.3g} 1/s at {eps:g} W/kg and {nu * 1e6:g} cSt",
+        f"E = 0.058 (eps/nu)^0.5 = {e_rate:.3g} 1/s at {eps:.3g} W/kg and {nu * 1e6:g} cSt"
+        + (
+            f" (stirrer {stirrer_rpm:g} rpm, Np {power_number:g}, feed point {feed_point}: "
+            f"x{FEED_POINT[feed_point]:g}, assumed)"
+            if stirrer_rpm is not None or feed_point != "average"
+            else ""
+        ),
         f"k1 = {k1:.3g}, k2 = {k2:.3g} L/mol/s (free bases; protonation is not part of the "
         "mixing model)",
         f"feed cut into {parts} portion(s), each engulfing the bulk until spent; the result "

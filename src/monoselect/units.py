@@ -22,6 +22,7 @@ _DIMENSIONS: dict[str, tuple[str, str, str]] = {
     "loading": ("mol/kg", "mmol/g", "1.2 mmol/g"),
     "swelling": ("L/kg", "mL/g", "5 mL/g"),
     "mass": ("kg", "g", "1 g"),
+    "length": ("m", "cm", "3 cm"),
     "kinematic_viscosity": ("m**2/s", "cSt", "1 cSt"),
     "dimensionless": ("", "", "1.0"),
 }
