@@ -243,8 +243,9 @@ def simulate(scenario: Scenario) -> SimulationResult:
     warnings = []
     if el.reactive_groups > 1:
         warnings.append(
-            f"{el.name} has {el.reactive_groups} reactive groups: bridging and oligomers are not "
-            "simulated yet; only the first group's reaction is counted"
+            f"{el.name} has {el.reactive_groups} reactive groups: this run counts only the "
+            "first group's reaction; monoselect.linker.simulate_linker (what the command line "
+            "runs) simulates bridging, rings and oligomers"
         )
     traj = integrate(problem)
     outcome = make_outcome(problem, table.network, traj)

@@ -276,6 +276,10 @@ def simulate_linker(
         float(np.max(np.abs(have[:, 1] - charged_l))) / max(n_link, n_sub),
     )
     warnings = []
+    if scenario.acid or scenario.base:
+        warnings.append(
+            "the acid/base charged is not simulated in linker networks (no proton pool here)"
+        )
     if el.releases_acid:
         warnings.append(
             f"{el.name} releases {el.releases_acid}: the linker network assumes a base takes it "
