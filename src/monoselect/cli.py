@@ -213,8 +213,8 @@ def compare(
         if params is not None and not isinstance(params, dict):
             raise InvalidInput("params must map protocol names to their settings", field="params")
         cond = make_conditions(**{**data, **{k: v for k, v in flags.items() if v is not None}})
-        total = len(names) if names else 7  # the usual number of applicable protocols
-        progress = None if as_json else DelayedProgress(total)
+        # the total is corrected by the first progress report
+        progress = None if as_json else DelayedProgress(len(names) if names else 7)
         result = run_compare(cond, names, params, processes=processes, on_progress=progress)
         if progress:
             progress.close()
@@ -284,7 +284,11 @@ def mixing(
     try:
         base = load_scenario(scenario).model_dump(exclude_none=True) if scenario else {}
         spec = make_scenario(**{**base, **{k: v for k, v in flags.items() if v is not None}})
-        progress = None if as_json else DelayedProgress(1 + len(STIRRING) + len(VESSELS))
+        progress = (
+            None
+            if as_json
+            else DelayedProgress(1 + len(STIRRING) + len(VESSELS), label="simulating feed zones")
+        )
         report = mixing_report(
             spec,
             power=power,

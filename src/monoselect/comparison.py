@@ -129,8 +129,8 @@ class DelayedProgress:
 
     def __call__(self, done: int, total: int) -> None:
         with self.lock:
-            self.done = done
-            self.bar.update(self.task, completed=done)
+            self.done, self.total = done, total
+            self.bar.update(self.task, completed=done, total=total)
 
     def close(self) -> None:
         self.timer.cancel()
