@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monoselect import InvalidInput, make_scenario
+from monoselect.kinetics.simulate import FeedStage
 from monoselect.kinetics.step_growth import (
     Chain,
     Linker,
     LinkerProblem,
-    LinkerStage,
     build_step_growth,
     flory_chain_fractions,
     integrate_linker,
@@ -78,9 +78,9 @@ def test_units_are_conserved_and_amounts_stay_positive(k_x, k_y, em, ratio, feed
     start_l = 0.01 * ratio
     if feed_h:
         stages = (
-            LinkerStage(
+            FeedStage(
                 feed_h * 3600,
-                linker_rate=start_l / (feed_h * 3600),
+                electrophile_rate=start_l / (feed_h * 3600),
                 volume_rate=start_l / (feed_h * 3600) / 0.5,
             ),
         )

@@ -18,12 +18,12 @@ from monoselect.chem.molecules import resolve_electrophile, resolve_substrate
 from monoselect.chem.pka import substrate_basicity
 from monoselect.chem.reactivity import Reactivity, arrhenius
 from monoselect.errors import InvalidInput
+from monoselect.kinetics.simulate import FeedStage
 from monoselect.kinetics.step_growth import (
     N_END,
     Chain,
     Linker,
     LinkerProblem,
-    LinkerStage,
     build_step_growth,
     integrate_linker,
 )
@@ -220,14 +220,14 @@ def simulate_linker(
         raise InvalidInput("multi-stage feeds are not supported for linkers yet", field="feed")
     in_flask, fed = (n_link, n_sub) if inverse else (n_sub, n_link)
     volume = in_flask / conc
-    stages: tuple[LinkerStage, ...] = ()
+    stages: tuple[FeedStage, ...] = ()
     if seconds > 0:
         rate = fed / seconds
         stages = (
-            LinkerStage(
+            FeedStage(
                 seconds,
-                diamine_rate=rate if inverse else 0.0,
-                linker_rate=0.0 if inverse else rate,
+                substrate_rate=rate if inverse else 0.0,
+                electrophile_rate=0.0 if inverse else rate,
                 volume_rate=rate / feed_c,
             ),
         )
@@ -268,8 +268,8 @@ def simulate_linker(
     charged_l = np.full(st.shape[0], start_link)
     for s in stages:
         fed_t = np.clip(traj.time, 0.0, s.duration)
-        charged_a = charged_a + s.diamine_rate * fed_t
-        charged_l = charged_l + s.linker_rate * fed_t
+        charged_a = charged_a + s.substrate_rate * fed_t
+        charged_l = charged_l + s.electrophile_rate * fed_t
     have = st[:, : net.volume_index] @ units[: net.volume_index]
     residual = max(
         float(np.max(np.abs(have[:, 0] - charged_a))) / n_sub,

@@ -390,8 +390,10 @@ def max_protons(sysm):
     return int(top)
 
 
+@njit(cache=True)
 def new_work(sysm, n):
-    """Scratch arrays for one integration (speciation state, warm start, dx/dy)."""
+    """Scratch arrays for one integration: state fractions of species and binders, mean
+    protons and their variance, binder means, (ln[H+], dF/dx) warm start, dx/dy, [H+]^k."""
     ns = n - 2
     return (
         np.zeros(sysm[4].size),
@@ -457,16 +459,7 @@ def solve_network(
     jac = np.empty((n, n))
     w = np.empty((n, n))
     piv = np.empty(n, dtype=np.int64)
-    work = (
-        np.zeros(sysm[4].size),
-        np.zeros(max(sysm[9].size, 1)),
-        np.zeros(ns),
-        np.zeros(ns),
-        np.zeros(max(sysm[11].size, 1)),
-        np.array([-math.inf, 0.0]),
-        np.zeros(n),
-        np.zeros(max_protons(sysm) + 1),
-    )
+    work = new_work(sysm, n)
     no_feed = np.zeros(n)
     n_stages = stage_end.size
     rec_cap = rec_t.size
@@ -732,16 +725,7 @@ def solve_many(
 @njit(cache=True, error_model="numpy")
 def speciate_rows(rows, sysm, alpha_out, gnu_out, x_out):
     """Speciation at recorded states: state fractions, mean protons per binder, ln[H+]."""
-    work = (
-        np.zeros(sysm[4].size),
-        np.zeros(max(sysm[9].size, 1)),
-        np.zeros(rows.shape[1] - 2),
-        np.zeros(rows.shape[1] - 2),
-        np.zeros(max(sysm[11].size, 1)),
-        np.array([-math.inf, 0.0]),
-        np.zeros(rows.shape[1]),
-        np.zeros(max_protons(sysm) + 1),
-    )
+    work = new_work(sysm, rows.shape[1])
     for i in range(rows.shape[0]):
         x, _ = _speciate(rows[i], sysm, work, 0.0)
         x_out[i] = x

@@ -21,6 +21,7 @@ from itertools import pairwise
 import numpy as np
 
 from monoselect.errors import InvalidInput, SolverFailure
+from monoselect.kinetics.simulate import FeedStage
 
 N_END = "N"
 
@@ -175,10 +176,23 @@ def build_step_growth(linker: Linker, cap: int, em, a_path: int, l_path: int) ->
         if product.size <= cap:
             eff[index[product]] += 1
         else:
-            eff[net0.pool_index("A")] += product.n_a
-            eff[net0.pool_index("L")] += product.n_l
-            for e in product.ends:
-                eff[net0.pool_index(e)] += 1
+            to_pool(eff, product.n_a, product.n_l, product.ends)
+        return eff
+
+    def to_pool(eff: np.ndarray, n_a: int, n_l: int, ends) -> None:
+        eff[net0.pool_index("A")] += n_a
+        eff[net0.pool_index("L")] += n_l
+        for e in ends:
+            eff[net0.pool_index(e)] += 1
+
+    def joins_pool(ci: Chain, own_end: str, pool_end: str) -> np.ndarray:
+        """Effect of ci's ``own_end`` reacting with a ``pool_end`` of a pooled chain."""
+        eff = np.zeros(n_states)
+        eff[index[ci]] -= 1
+        eff[net0.pool_index(pool_end)] -= 1
+        rest = list(ci.ends)
+        rest.remove(own_end)
+        to_pool(eff, ci.n_a, ci.n_l, rest)
         return eff
 
     linear = [c for c in chains if not c.cyclic]
@@ -195,33 +209,15 @@ def build_step_growth(linker: Linker, cap: int, em, a_path: int, l_path: int) ->
         for x in end_types[1:]:
             # chain N end + pool x end, and pool N end + chain x end: the product is in the pool
             if ni[N_END]:
-                eff = np.zeros(n_states)
-                eff[index[ci]] -= 1
-                eff[net0.pool_index(x)] -= 1
-                eff[net0.pool_index("A")] += ci.n_a
-                eff[net0.pool_index("L")] += ci.n_l
-                rest = list(ci.ends)
-                rest.remove(N_END)
-                for e in rest:
-                    eff[net0.pool_index(e)] += 1
                 a_idx.append(index[ci])
                 b_idx.append(net0.pool_index(x))
                 ks.append(linker.k[x] * ni[N_END])
-                effects.append(eff)
+                effects.append(joins_pool(ci, N_END, x))
             if ni[x]:
-                eff = np.zeros(n_states)
-                eff[index[ci]] -= 1
-                eff[net0.pool_index(N_END)] -= 1
-                eff[net0.pool_index("A")] += ci.n_a
-                eff[net0.pool_index("L")] += ci.n_l
-                rest = list(ci.ends)
-                rest.remove(x)
-                for e in rest:
-                    eff[net0.pool_index(e)] += 1
                 a_idx.append(net0.pool_index(N_END))
                 b_idx.append(index[ci])
                 ks.append(linker.k[x] * ni[x])
-                effects.append(eff)
+                effects.append(joins_pool(ci, x, N_END))
         # ring closure of a chain with one N end and one linker end
         if ni[N_END] == 1 and ci.n_a == ci.n_l:
             x = next(e for e in ci.ends if e != N_END)
@@ -257,22 +253,12 @@ def build_step_growth(linker: Linker, cap: int, em, a_path: int, l_path: int) ->
 
 
 @dataclass(frozen=True)
-class LinkerStage:
-    """Constant feed for ``duration`` s: mol/s of diamine and of linker, L/s of liquid."""
-
-    duration: float
-    diamine_rate: float = 0.0
-    linker_rate: float = 0.0
-    volume_rate: float = 0.0
-
-
-@dataclass(frozen=True)
 class LinkerProblem:
     network: StepGrowthNetwork
     diamine: float  # mol in the flask at t = 0
     linker: float
     volume: float  # L
-    stages: tuple[LinkerStage, ...] = ()
+    stages: tuple[FeedStage, ...] = ()  # substrate = diamine, electrophile = linker
     t_end: float = 24 * 3600.0
     rtol: float = 1e-8
     atol: float = 1e-12  # in units of the diamine charge
@@ -307,7 +293,7 @@ def integrate_linker(problem: LinkerProblem) -> LinkerTrajectory:
 
     net = problem.network
     n = net.n_states
-    scale = max(problem.diamine + sum(s.diamine_rate * s.duration for s in problem.stages), 1e-30)
+    scale = max(problem.diamine + sum(s.substrate_rate * s.duration for s in problem.stages), 1e-30)
     y = np.zeros(n)
     y[0] = problem.diamine / scale  # chains[0] is the free diamine
     linker_index = net.chains.index(Chain(0, 1, tuple(sorted(_linker_ends(net)))))
@@ -343,8 +329,8 @@ def integrate_linker(problem: LinkerProblem) -> LinkerTrajectory:
             break
         bounds.append(min(bounds[-1] + s.duration, problem.t_end))
         fd = np.zeros(n)
-        fd[0] = s.diamine_rate / scale
-        fd[linker_index] = s.linker_rate / scale
+        fd[0] = s.substrate_rate / scale
+        fd[linker_index] = s.electrophile_rate / scale
         fd[vi] = s.volume_rate
         feeds.append(fd)
     if bounds[-1] < problem.t_end:
