@@ -23,6 +23,36 @@ def _fail(exc) -> None:
     raise typer.Exit(getattr(exc, "exit_code", 2))
 
 
+def _emit(as_json: bool, to_json, render) -> None:
+    """Print ``to_json()`` as JSON, or call ``render()`` for the rich tables."""
+    if as_json:
+        sys.stdout.write(json.dumps(to_json(), indent=2) + "\n")
+    else:
+        render()
+
+
+def _scenario(path: Path | None, flags: dict, exclusive: tuple[str, ...] = ()):
+    """The scenario file's fields (if any) overridden by the flags that were given; a flag
+    from ``exclusive`` drops the file's value of every field in that group."""
+    from monoselect import load_scenario, make_scenario
+
+    base = load_scenario(path).model_dump(exclude_none=True) if path else {}
+    given = {k: v for k, v in flags.items() if v is not None}
+    if any(k in given for k in exclusive):
+        for k in exclusive:
+            base.pop(k, None)
+    return make_scenario(**{**base, **given})
+
+
+def _progress(as_json: bool, total: int, label: str):
+    """A progress bar that shows after a second (none with --json: stdout is the data)."""
+    from contextlib import nullcontext
+
+    from monoselect.comparison import DelayedProgress
+
+    return nullcontext(None) if as_json else DelayedProgress(total, label=label)
+
+
 @app.command()
 def simulate(
     scenario: Annotated[Path | None, typer.Argument(help="scenario file (YAML or JSON)")] = None,
@@ -85,7 +115,7 @@ def simulate(
     With a bifunctional electrophile (X-L-X) it runs the step-growth network instead and
     reports mono-adduct, bridged dimer, bis-adduct, rings and oligomer.
     """
-    from monoselect import MonoselectError, load_scenario, make_scenario
+    from monoselect import MonoselectError
     from monoselect import simulate as run
 
     flags = dict(
@@ -110,13 +140,9 @@ def simulate(
         k=k,
     )
     try:
-        base = load_scenario(scenario).model_dump(exclude_none=True) if scenario else {}
-        given = {key: v for key, v in flags.items() if v is not None}
-        if "kappa" in given or "rho" in given:
-            base.pop("kappa", None)
-            base.pop("rho", None)
-        spec = make_scenario(**{**base, **given})
-        if _is_linker(spec.electrophile):
+        spec = _scenario(scenario, flags, exclusive=("kappa", "rho"))
+        linker = _is_linker(spec.electrophile)
+        if linker:
             from monoselect.linker import simulate_linker
 
             linked = simulate_linker(spec, cap=cap, em=_parse_em(em))
@@ -132,22 +158,18 @@ def simulate(
                 write_time_course(result, plot)
     except MonoselectError as exc:
         _fail(exc)
-    if _is_linker(spec.electrophile):
-        if as_json:
-            sys.stdout.write(json.dumps(linked.to_dict(), indent=2) + "\n")
-            return
-        from monoselect.render import print_linker
+    from monoselect import render
 
-        print_linker(linked, plot)
+    if linker:
+        _emit(as_json, linked.to_dict, lambda: render.print_linker(linked, plot))
         return
-    if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
-        return
-    from monoselect.render import print_provenance, print_simulation
 
-    print_simulation(result, plot)
-    if explain:
-        print_provenance(result)
+    def tables() -> None:
+        render.print_simulation(result, plot)
+        if explain:
+            render.print_provenance(result)
+
+    _emit(as_json, result.to_dict, tables)
 
 
 @app.command()
@@ -188,9 +210,9 @@ def compare(
 ) -> None:
     """Simulate every applicable protocol on the same footing and rank them."""
     from monoselect import InvalidInput, MonoselectError
-    from monoselect.comparison import DelayedProgress
     from monoselect.comparison import compare as run_compare
     from monoselect.protocols.base import make_conditions
+    from monoselect.scenario import read_mapping
 
     flags = dict(
         substrate=substrate,
@@ -205,33 +227,25 @@ def compare(
         max_time=max_time,
         precious=precious,
     )
-    progress = None
     try:
-        data = _read_mapping(scenario) if scenario else {}
+        data = read_mapping(scenario) if scenario else {}
         names = protocol or data.pop("protocols", None)
         params = data.pop("params", None)
         if params is not None and not isinstance(params, dict):
             raise InvalidInput("params must map protocol names to their settings", field="params")
         cond = make_conditions(**{**data, **{k: v for k, v in flags.items() if v is not None}})
         # the total is corrected by the first progress report
-        progress = None if as_json else DelayedProgress(len(names) if names else 7)
-        result = run_compare(cond, names, params, processes=processes, on_progress=progress)
-        if progress:
-            progress.close()
+        with _progress(as_json, len(names) if names else 7, "simulating protocols") as bar:
+            result = run_compare(cond, names, params, processes=processes, on_progress=bar)
         if plot:
             from monoselect.plots import write_comparison
 
             write_comparison(result, plot)
     except MonoselectError as exc:
-        if progress:
-            progress.close()
         _fail(exc)
-    if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
-        return
     from monoselect.render import print_comparison
 
-    print_comparison(result, plot)
+    _emit(as_json, result.to_dict, lambda: print_comparison(result, plot))
 
 
 @app.command()
@@ -266,8 +280,7 @@ def mixing(
     ] = None,
 ) -> None:
     """Is ideal mixing valid for this feed? If not, mono yield vs stirring and scale."""
-    from monoselect import MonoselectError, load_scenario, make_scenario
-    from monoselect.comparison import DelayedProgress
+    from monoselect import MonoselectError
     from monoselect.mixing import STIRRING, VESSELS, mixing_report
 
     flags = dict(
@@ -280,42 +293,30 @@ def mixing(
         addition_time=addition_time,
         feed_conc=feed_conc,
     )
-    progress = None
     try:
-        base = load_scenario(scenario).model_dump(exclude_none=True) if scenario else {}
-        spec = make_scenario(**{**base, **{k: v for k, v in flags.items() if v is not None}})
-        progress = (
-            None
-            if as_json
-            else DelayedProgress(1 + len(STIRRING) + len(VESSELS), label="simulating feed zones")
-        )
-        report = mixing_report(
-            spec,
-            power=power,
-            viscosity=viscosity,
-            stirrer_rpm=stirrer_rpm,
-            impeller_diameter=impeller_diameter,
-            power_number=power_number,
-            feed_point=feed_point,
-            blobs=blobs,
-            on_progress=progress,
-        )
-        if progress:
-            progress.close()
+        spec = _scenario(scenario, flags)
+        total = 1 + len(STIRRING) + len(VESSELS)
+        with _progress(as_json, total, "simulating feed zones") as bar:
+            report = mixing_report(
+                spec,
+                power=power,
+                viscosity=viscosity,
+                stirrer_rpm=stirrer_rpm,
+                impeller_diameter=impeller_diameter,
+                power_number=power_number,
+                feed_point=feed_point,
+                blobs=blobs,
+                on_progress=bar,
+            )
         if plot:
             from monoselect.plots import write_mixing
 
             write_mixing(report, plot)
     except MonoselectError as exc:
-        if progress:
-            progress.close()
         _fail(exc)
-    if as_json:
-        sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
-        return
     from monoselect.render import print_mixing
 
-    print_mixing(report, plot)
+    _emit(as_json, report.to_dict, lambda: print_mixing(report, plot))
 
 
 @app.command()
@@ -353,12 +354,9 @@ def reductive(
         )
     except MonoselectError as exc:
         _fail(exc)
-    if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
-        return
     from monoselect.render import print_reductive
 
-    print_reductive(result)
+    _emit(as_json, result.to_dict, lambda: print_reductive(result))
 
 
 @app.command()
@@ -396,12 +394,9 @@ def resin(
         )
     except MonoselectError as exc:
         _fail(exc)
-    if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
-        return
     from monoselect.render import print_resin
 
-    print_resin(result)
+    _emit(as_json, result.to_dict, lambda: print_resin(result))
 
 
 def _is_linker(electrophile: str) -> bool:
@@ -426,24 +421,6 @@ def _parse_em(values: list[str] | None) -> dict[int, float] | None:
                 f"cannot read effective molarity {v!r}", field="em", fix="give it like '8=0.01'"
             ) from None
     return out
-
-
-def _read_mapping(path: Path) -> dict:
-    """A YAML/JSON mapping from ``path`` (InvalidInput if missing or not a mapping)."""
-    from monoselect import InvalidInput
-
-    if not path.is_file():
-        raise InvalidInput(f"no file at {path}", field="scenario", fix="give a .yaml or .json")
-    import yaml
-
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except Exception as exc:
-        raise InvalidInput(f"cannot read {path}: {exc}", field="scenario") from None
-    if not isinstance(data, dict):
-        raise InvalidInput(f"{path} must hold a mapping of fields", field="scenario")
-    return data
 
 
 @app.command()
@@ -472,13 +449,9 @@ def species(
             tmp.replace(svg)
     except MonoselectError as exc:
         _fail(exc)
-    if as_json:
-        rows = [s.__dict__ for s in table.species]
-        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
-        return
     from monoselect.render import print_species
 
-    print_species(table, svg)
+    _emit(as_json, lambda: [s.__dict__ for s in table.species], lambda: print_species(table, svg))
 
 
 def main() -> None:

@@ -137,3 +137,9 @@ class DelayedProgress:
         with self.lock:
             if self.shown:
                 self.bar.stop()
+
+    def __enter__(self) -> DelayedProgress:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

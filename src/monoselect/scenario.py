@@ -179,19 +179,24 @@ def _positive(value: float, field: str, example: str) -> float:
     return value
 
 
-def make_scenario(**fields) -> Scenario:
-    """Build a Scenario, turning pydantic's errors into one InvalidInput naming the field."""
+def build(model: type[BaseModel], fields: dict, *, where: str, prefix: str = ""):
+    """``model(**fields)``, pydantic's first error turned into one InvalidInput naming the
+    field (``prefix`` + its location, or ``where`` when the error is about the whole)."""
     try:
-        return Scenario(**{k: v for k, v in fields.items() if v is not None})
+        return model(**fields)
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "scenario"
-        msg = err["msg"].removeprefix("Value error, ")
-        raise InvalidInput(msg, field=where) from None
+        loc = ".".join(str(p) for p in err["loc"]) or where
+        raise InvalidInput(err["msg"].removeprefix("Value error, "), field=prefix + loc) from None
 
 
-def load_scenario(path) -> Scenario:
-    """A Scenario from a YAML or JSON file."""
+def make_scenario(**fields) -> Scenario:
+    """A Scenario from keyword fields (None means "use the default")."""
+    return build(Scenario, {k: v for k, v in fields.items() if v is not None}, where="scenario")
+
+
+def read_mapping(path, what: str = "scenario") -> dict:
+    """The mapping held by a YAML or JSON file, or one InvalidInput saying what is wrong."""
     import json
     from pathlib import Path
 
@@ -200,15 +205,18 @@ def load_scenario(path) -> Scenario:
     p = Path(path)
     if not p.is_file():
         raise InvalidInput(
-            f"no scenario file at {p}",
-            field="scenario",
-            fix="give the path of a .yaml or .json file",
+            f"no {what} file at {p}", field=what, fix="give the path of a .yaml or .json file"
         )
     text = p.read_text(encoding="utf-8")
     try:
         data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
     except Exception as exc:
-        raise InvalidInput(f"cannot read {p}: {exc}", field="scenario") from None
+        raise InvalidInput(f"cannot read {p}: {exc}", field=what) from None
     if not isinstance(data, dict):
-        raise InvalidInput(f"{p} must hold a mapping of scenario fields", field="scenario")
-    return make_scenario(**data)
+        raise InvalidInput(f"{p} must hold a mapping of {what} fields", field=what)
+    return data
+
+
+def load_scenario(path) -> Scenario:
+    """A Scenario from a YAML or JSON file."""
+    return make_scenario(**read_mapping(path))

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from monoselect.errors import InvalidInput
-from monoselect.scenario import Quantity, Scenario, make_scenario
+from monoselect.scenario import Quantity, Scenario, build, make_scenario
 from monoselect.units import parse_quantity
 
 BASE_PER_ACID = 1.2  # eq of base per eq of acid the reaction releases, when base is "auto"
@@ -71,13 +71,8 @@ class Conditions(BaseModel):
 
 
 def make_conditions(**fields) -> Conditions:
-    """Conditions with pydantic's errors turned into one InvalidInput naming the field."""
-    try:
-        return Conditions(**{k: v for k, v in fields.items() if v is not None})
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "conditions"
-        raise InvalidInput(err["msg"].removeprefix("Value error, "), field=where) from None
+    """Conditions from keyword fields (None means "use the default")."""
+    return build(Conditions, {k: v for k, v in fields.items() if v is not None}, where="conditions")
 
 
 @dataclass(frozen=True)
