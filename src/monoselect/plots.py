@@ -31,6 +31,35 @@ def _checked(path: str | Path) -> tuple[Path, str]:
     return path, suffix
 
 
+def _pyplot():
+    """matplotlib's pyplot on the file-only Agg backend (no display needed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save_pyplot(fig, path: Path) -> Path:
+    """Write through a .part file so a failed save leaves nothing half-written."""
+    import matplotlib.pyplot as plt
+
+    tmp = path.with_name(path.name + ".part")
+    fig.savefig(tmp, format=path.suffix.lower()[1:])
+    plt.close(fig)
+    tmp.replace(path)
+    return path
+
+
+def _save_plotly(fig, path: Path) -> Path:
+    """HTML with plotly.js written once beside the page from the installed package: no CDN."""
+    tmp = path.with_name(path.name + ".part")
+    fig.write_html(str(tmp), include_plotlyjs="directory", full_html=True)
+    tmp.replace(path)
+    return path
+
+
 def write_time_course(result, path: str | Path) -> Path:
     """Write species fractions over time to ``path`` (.png, .svg or .html)."""
     path, suffix = _checked(path)
@@ -41,7 +70,6 @@ def write_time_course(result, path: str | Path) -> Path:
     for what in ("acid", "base"):
         if getattr(sc, what):
             title += f", {getattr(sc, f'{what}_eq'):g} eq {getattr(sc, what)}"
-    tmp = path.with_name(path.name + ".part")
     # with acid or base, a second panel: how much of each species is free base (reactive)
     basic = (
         [
@@ -71,14 +99,8 @@ def write_time_course(result, path: str | Path) -> Path:
         if basic:
             fig.update_yaxes(title_text="free-base fraction", row=2, col=1)
         fig.update_xaxes(title_text=f"time / {unit}", row=rows, col=1)
-        # plotly.js is written once beside the page from the installed package: no CDN
-        fig.write_html(str(tmp), include_plotlyjs="directory", full_html=True)
-        tmp.replace(path)
-        return path
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+        return _save_plotly(fig, path)
+    plt = _pyplot()
 
     if basic:
         fig, (ax, ax2) = plt.subplots(2, 1, figsize=(7, 6.4), dpi=120, sharex=True)
@@ -99,10 +121,7 @@ def write_time_course(result, path: str | Path) -> Path:
     ax.grid(alpha=0.3)
     ax.legend(frameon=False)
     fig.tight_layout()
-    fig.savefig(tmp, format=suffix[1:])
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return _save_pyplot(fig, path)
 
 
 def write_comparison(comparison, path: str | Path) -> Path:
@@ -121,7 +140,6 @@ def write_comparison(comparison, path: str | Path) -> Path:
     c = comparison.conditions
     title = f"{c.substrate} + {c.eq:g} eq {c.electrophile}: protocols compared"
     ylab = f"mono yield on {c.precious}"
-    tmp = path.with_name(path.name + ".part")
     if suffix == ".html":
         import plotly.graph_objects as go
         from plotly.subplots import make_subplots
@@ -138,13 +156,8 @@ def write_comparison(comparison, path: str | Path) -> Path:
                 )
         fig.update_layout(barmode="stack", title=title, template="plotly_white")
         fig.update_xaxes(title_text="electrophile eq per diamine", row=1, col=2)
-        fig.write_html(str(tmp), include_plotlyjs="directory", full_html=True)
-        tmp.replace(path)
-        return path
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+        return _save_plotly(fig, path)
+    plt = _pyplot()
     import numpy as np
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.6), dpi=120)
@@ -172,10 +185,7 @@ def write_comparison(comparison, path: str | Path) -> Path:
         ax2.text(0.5, 0.5, "no equivalents sweep for linkers", ha="center", transform=ax2.transAxes)
     fig.suptitle(title)
     fig.tight_layout()
-    fig.savefig(tmp, format=suffix[1:])
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return _save_pyplot(fig, path)
 
 
 def write_linker(result, path: str | Path) -> Path:
@@ -190,7 +200,6 @@ def write_linker(result, path: str | Path) -> Path:
             series[name].append(v)
     s = result.scenario
     title = f"{s.substrate} + {s.eq:g} eq {s.electrophile} (linker)"
-    tmp = path.with_name(path.name + ".part")
     if suffix == ".html":
         import plotly.graph_objects as go
 
@@ -203,13 +212,8 @@ def write_linker(result, path: str | Path) -> Path:
             yaxis_title="fraction of diamine units",
             template="plotly_white",
         )
-        fig.write_html(str(tmp), include_plotlyjs="directory", full_html=True)
-        tmp.replace(path)
-        return path
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+        return _save_plotly(fig, path)
+    plt = _pyplot()
 
     fig, ax = plt.subplots(figsize=(7, 4.2), dpi=120)
     for name, ys in series.items():
@@ -221,10 +225,7 @@ def write_linker(result, path: str | Path) -> Path:
     ax.grid(alpha=0.3)
     ax.legend(frameon=False, fontsize=8)
     fig.tight_layout()
-    fig.savefig(tmp, format=suffix[1:])
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return _save_pyplot(fig, path)
 
 
 def write_mixing(report, path: str | Path) -> Path:
@@ -236,7 +237,6 @@ def write_mixing(report, path: str | Path) -> Path:
     title = (
         f"{s.substrate} + {s.eq:g} eq {s.electrophile}, fed over {s.addition_seconds() / 3600:g} h"
     )
-    tmp = path.with_name(path.name + ".part")
     if suffix == ".html":
         import plotly.graph_objects as go
 
@@ -255,13 +255,8 @@ def write_mixing(report, path: str | Path) -> Path:
         fig.update_xaxes(type="log", title_text="power per mass at the feed point / W/kg")
         fig.update_yaxes(title_text="mono yield on diamine", range=[0, 1])
         fig.update_layout(title=title, template="plotly_white")
-        fig.write_html(str(tmp), include_plotlyjs="directory", full_html=True)
-        tmp.replace(path)
-        return path
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+        return _save_plotly(fig, path)
+    plt = _pyplot()
 
     fig, ax = plt.subplots(figsize=(7, 4.2), dpi=120)
     ax.semilogx(eps, mono, "o-", lw=2, label="engulfment model")
@@ -278,7 +273,4 @@ def write_mixing(report, path: str | Path) -> Path:
     ax.grid(alpha=0.3)
     ax.legend(frameon=False)
     fig.tight_layout()
-    fig.savefig(tmp, format=suffix[1:])
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return _save_pyplot(fig, path)

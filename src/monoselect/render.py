@@ -80,6 +80,10 @@ def print_simulation(result, plot=None) -> None:
     if result.problem.protons.active:
         console.print(_protonation_table(o))
     console.print(_species_table(result.table.species))
+    _assumptions_and_warnings(console, result, plot)
+
+
+def _assumptions_and_warnings(console, result, plot=None) -> None:
     console.print("[bold]Assumptions[/]")
     for a in result.assumptions:
         console.print(f"  - {a}", highlight=False)
@@ -193,13 +197,7 @@ def print_linker(result, plot=None) -> None:
             f"{share:.1%}" if sp.n_a else "-",
         )
     console.print(species)
-    console.print("[bold]Assumptions[/]")
-    for a in result.assumptions:
-        console.print(f"  - {a}", highlight=False)
-    for w in result.warnings:
-        console.print(f"[yellow]warning:[/] {w}", highlight=False)
-    if plot:
-        console.print(f"plot written to {plot}")
+    _assumptions_and_warnings(console, result, plot)
 
 
 def print_mixing(report, plot=None) -> None:
