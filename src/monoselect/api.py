@@ -301,17 +301,25 @@ class EquivalentsSweep:
         return self.species[:, self.degree == 1].sum(axis=1) / self.electrophile_charged
 
 
-def sweep_equivalents(scenario: Scenario, eqs) -> EquivalentsSweep:
-    """``scenario`` at each electrophile equivalent in ``eqs``, in one compiled sweep."""
+def sweep_equivalents(
+    scenario: Scenario, eqs, *, table: SpeciesTable | None = None
+) -> EquivalentsSweep:
+    """``scenario`` at each electrophile equivalent in ``eqs``, in one compiled sweep.
+
+    ``table``: the species table of a run of this scenario (``result.table``), so the
+    molecules and rates are not worked out again.
+    """
     from monoselect.kinetics.simulate import integrate_many
 
     eqs = np.asarray(eqs, dtype=float)
     if eqs.ndim != 1 or eqs.size == 0 or np.any(~np.isfinite(eqs)) or np.any(eqs <= 0):
         raise InvalidInput("equivalents to sweep must be finite and > 0", field="eq")
-    sub = resolve_substrate(scenario.substrate)
-    el = resolve_electrophile(scenario.electrophile)
-    react, info, _, _ = reactivity_model(scenario, sub, el)
-    net = _species_table(sub, el, react, info).network
+    if table is None:
+        sub = resolve_substrate(scenario.substrate)
+        el = resolve_electrophile(scenario.electrophile)
+        react, info, _, _ = reactivity_model(scenario, sub, el)
+        table = _species_table(sub, el, react, info)
+    net, el = table.network, table.electrophile
     problems = [
         build_problem(scenario.model_copy(update={"eq": float(e)}), net, el)[0] for e in eqs
     ]

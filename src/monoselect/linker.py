@@ -16,7 +16,7 @@ import numpy as np
 from monoselect.chem import linkers as lk
 from monoselect.chem.molecules import resolve_electrophile, resolve_substrate
 from monoselect.chem.pka import substrate_basicity
-from monoselect.chem.reactivity import Reactivity, arrhenius
+from monoselect.chem.reactivity import site_rate_constant
 from monoselect.errors import InvalidInput
 from monoselect.kinetics.simulate import FeedStage
 from monoselect.kinetics.step_growth import (
@@ -145,8 +145,7 @@ def _end_rates(scenario: Scenario, sub, el, info) -> tuple[dict[str, float], lis
     """Rate constant per linker end: the class's Bronsted rate at the diamine's free N."""
     temp_c = scenario.temperature_c()
     parent = substrate_basicity(sub, temp_c)
-    react = Reactivity(el.k_default, el.pka_ref, el.beta_nuc, arrhenius(el.ea_kj, temp_c), {})
-    k_site = react.bronsted(parent.pka[0])
+    k_site = site_rate_constant(el, parent.pka[0], temp_c)
     user_k = scenario.rate_constant()
     notes = []
     if user_k is not None:

@@ -79,8 +79,8 @@ def resin_run(
 ) -> ResinResult:
     """Load, functionalise and cleave; equivalents are per resin site."""
     from monoselect.chem.molecules import resolve_electrophile, resolve_substrate
-    from monoselect.chem.pka import substrate_basicity
-    from monoselect.chem.reactivity import Reactivity, arrhenius
+    from monoselect.chem.pka import REFERENCE_C, substrate_basicity
+    from monoselect.chem.reactivity import site_rate_constant
 
     data = resin_data()
     sub = resolve_substrate(substrate)
@@ -111,10 +111,8 @@ def resin_run(
     ):
         if not v > 0:
             raise InvalidInput(f"{name} must be > 0, got {v}", field=name)
-    parent = substrate_basicity(sub, 25.0)
-    k_el = Reactivity(
-        el.k_default, el.pka_ref, el.beta_nuc, arrhenius(el.ea_kj, 25.0), {}
-    ).bronsted(parent.pka[0])
+    parent = substrate_basicity(sub, REFERENCE_C)  # resin steps run at room temperature
+    k_el = site_rate_constant(el, parent.pka[0], REFERENCE_C)
 
     def one(load_mol_per_kg: float) -> tuple[ResinPoint, ResinRun]:
         sites = load_mol_per_kg * grams / 1000.0

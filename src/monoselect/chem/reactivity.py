@@ -63,3 +63,12 @@ class Reactivity:
 
     def states(self, pattern: tuple[int, ...]):
         return self.basicity[tuple(pattern)].microstates()
+
+
+def site_rate_constant(electrophile, pka: float, temp_c: float) -> float:
+    """k (L/mol/s) of a free N of ``pka`` with ``electrophile``'s class at ``temp_c``."""
+    return (
+        electrophile.k_default
+        * 10.0 ** (electrophile.beta_nuc * (pka - electrophile.pka_ref))
+        * arrhenius(electrophile.ea_kj, temp_c)
+    )

@@ -9,7 +9,9 @@ from monoselect.kinetics.network import Network
 from monoselect.kinetics.simulate import Binder, FeedStage, Problem, ProtonPool
 from monoselect.scenario import Scenario
 
-CARBOXYLIC_PKA = 4.76  # released acid of an anhydride not in the acid table (acetic-like)
+# an anhydride whose acid is not in the acid table releases a carboxylic acid taken as
+# acetic-like (the table's AcOH value)
+CARBOXYLIC_PROXY = "AcOH"
 
 
 def proton_pool(
@@ -46,11 +48,11 @@ def proton_pool(
         release = 1.0
         if electrophile.releases == "carboxylic":
             entry = acids_bases().get(lookup_key(electrophile.releases_acid or ""))
-            pka = entry.pka if entry else (CARBOXYLIC_PKA,)
+            pka = (entry or acids_bases()[lookup_key(CARBOXYLIC_PROXY)]).pka
             released = Binder(electrophile.releases_acid or "carboxylic acid", 0.0, pka, 1)
             notes.append(
                 f"each substitution releases {released.name} (pKa {pka[0]:g}"
-                + ("" if entry else ", assumed acetic-like")
+                + ("" if entry else f", assumed like {CARBOXYLIC_PROXY}")
                 + "), which joins the proton pool"
             )
         else:

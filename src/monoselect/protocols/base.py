@@ -209,7 +209,9 @@ def summarise(
     curve_eq, curve_y = (), ()
     if curve:
         # x axis: electrophile eq per diamine charged
-        sweep = sweep_equivalents(scenario, [e * scenario.substrate_eq for e in EQ_GRID])
+        sweep = sweep_equivalents(
+            scenario, [e * scenario.substrate_eq for e in EQ_GRID], table=result.table
+        )
         ys = (
             sweep.mono_yield_on_electrophile
             if precious == "electrophile"

@@ -7,6 +7,8 @@ protocols, with "mono" meaning A-L-X and "bis" the bridged dimer A-L-A.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from monoselect.protocols.base import Conditions, ProtocolResult, scenario_for
 
 # name -> (label, scenario fields, what it tests)
@@ -55,7 +57,7 @@ def run_variant(name: str, cond: Conditions, params=None) -> ProtocolResult:
         from monoselect.protocols import on_resin
 
         out = on_resin.run(cond, params)
-        return ProtocolResult(**{**out.__dict__, "name": name, "label": label})
+        return replace(out, name=name, label=label)
     fields = dict(fields)
     if "substrate_eq" in fields:
         fields["substrate_eq"] = min(fields["substrate_eq"], cond.max_substrate_eq)

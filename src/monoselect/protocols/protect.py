@@ -7,6 +7,8 @@ removes the protecting group with a given yield.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from monoselect.errors import InvalidInput
@@ -78,13 +80,11 @@ def run(cond: Conditions, params=None) -> ProtocolResult:
         extra={"step_yields": [step1.mono_yield_on_substrate, y2, p.deprotection_yield]},
     )
     # the product is the functionalised amine: its yield on the diamine is the overall yield
-    return ProtocolResult(
-        **{
-            **out.__dict__,
-            "mono_yield_on_substrate": overall,
-            "mono_yield_on_electrophile": y2 * p.deprotection_yield / p.functionalise_eq,
-            "time_s": step1.time_s + float(step2.outcome.time[-1]),
-            "curve_eq": step1.curve_eq,
-            "curve_mono_yield": tuple(y * factor for y in step1.curve_mono_yield),
-        }
+    return replace(
+        out,
+        mono_yield_on_substrate=overall,
+        mono_yield_on_electrophile=y2 * p.deprotection_yield / p.functionalise_eq,
+        time_s=step1.time_s + float(step2.outcome.time[-1]),
+        curve_eq=step1.curve_eq,
+        curve_mono_yield=tuple(y * factor for y in step1.curve_mono_yield),
     )
