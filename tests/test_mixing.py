@@ -101,3 +101,13 @@ def test_stirrer_speed_and_feed_point_set_the_local_power():
     assert impeller.actual.mono > surface.actual.mono
     with pytest.raises(InvalidInput, match="field: feed_point"):
         mixing_report(scenario, feed_point="bottom", sweeps=False)
+
+
+def test_the_ideal_mixing_threshold_is_safe():
+    """At Da = IDEAL_DA the engulfment model moves mono by less than 1e-4."""
+    from monoselect.mixing import IDEAL_DA
+
+    kw = dict(FAST, feed_time=3600.0, blobs=20)
+    ideal = simulate_engulfment(e_rate=1e12, **kw).mono
+    at_threshold = simulate_engulfment(e_rate=FAST["k1"] * 0.2 / IDEAL_DA, **kw).mono
+    assert abs(at_threshold - ideal) / 0.01 < 1e-4

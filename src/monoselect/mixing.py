@@ -15,7 +15,9 @@ from monoselect.kinetics.mixing import damkohler, engulfment_rate, simulate_engu
 from monoselect.scenario import Scenario
 from monoselect.units import parse_quantity
 
-IDEAL_DA = 1e-3  # below this the feed zone cannot matter (checked: < 1e-4 change in mono)
+# below this Da the feed zone cannot matter: for k1 c = 400 /s fed over 1 h the E-model moves
+# mono by 5e-7 at Da 1e-3 and 4e-5 at Da 1e-2 (tests/test_mixing.py holds < 1e-4 at 1e-3)
+IDEAL_DA = 1e-3
 STIRRING = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # W/kg
 # Power per mass at the feed point by vessel: ASSUMED typical values (magnetic bar in a
 # flask, overhead stirrers, an impeller in a plant vessel); override with --power. At equal

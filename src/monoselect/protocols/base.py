@@ -19,7 +19,9 @@ from monoselect.errors import InvalidInput
 from monoselect.scenario import Quantity, Scenario, build, make_scenario
 from monoselect.units import parse_quantity
 
-BASE_PER_ACID = 1.2  # eq of base per eq of acid the reaction releases, when base is "auto"
+# eq of base per eq of acid the reaction releases when base is "auto": the usual 20 % bench
+# excess (a convention, not a measured optimum)
+BASE_PER_ACID = 1.2
 EQ_GRID = tuple(np.round(np.linspace(0.2, 2.0, 10), 3))
 
 

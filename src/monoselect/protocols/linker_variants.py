@@ -42,8 +42,10 @@ VARIANTS = {
     "linker_resin": ("solid phase", None, "diamine on 2-chlorotrityl resin, then the linker"),
     "linker_protect": ("protect first", None, "mono-Boc, 3 eq linker on the free N, deprotect"),
 }
-PROTECT_LINKER_EQ = 3.0  # eq of linker on the mono-protected amine
-DEPROTECTION_YIELD = 0.95  # given, as in the one-ended protect-first protocol
+# protect first with a linker: an excess of linker so the one free N rarely bridges (a
+# choice, shown in the notes), and the same assumed deprotection yield as ``protect``
+PROTECT_LINKER_EQ = 3.0
+DEPROTECTION_YIELD = 0.95
 
 
 def run_variant(name: str, cond: Conditions, params=None) -> ProtocolResult:
