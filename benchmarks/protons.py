@@ -105,7 +105,8 @@ def roadrunner_model(c):
         import roadrunner
     except ImportError:
         return None
-    ml = "http://www.w3.org/1998/Math/MathML"
+    from sbml import apply, document, product
+
     state = ["SM", "SMH", "SMH2", "M", "MH", "B", "E", "H"]
     fixed = {
         "kp": K_PROTONATION,
@@ -116,52 +117,31 @@ def roadrunner_model(c):
         "ksmh": c["k_smh"],
         "km": c["k_mono"],
     }
-    params = "\n".join(
-        [f'<parameter id="{s}" value="0" constant="false"/>' for s in state]
-        + [f'<parameter id="{n}" value="{v!r}" constant="true"/>' for n, v in fixed.items()]
-    )
 
-    def ci(x):
-        return f"<ci>{x}</ci>"
-
-    def times(*xs):
-        return "<apply><times/>" + "".join(ci(x) for x in xs) + "</apply>"
-
-    def minus(a, b):
-        return f"<apply><minus/>{a}{b}</apply>"
+    def minus(*xs):
+        return apply("minus", *xs)
 
     def plus(*xs):
-        return "<apply><plus/>" + "".join(xs) + "</apply>"
+        return apply("plus", *xs)
 
-    def neg(a):
-        return f"<apply><minus/>{a}</apply>"
-
-    p1 = minus(times("kp", "SM", "H"), times("kd2", "SMH"))
-    p2 = minus(times("kp", "SMH", "H"), times("kd1", "SMH2"))
-    p3 = minus(times("kp", "M", "H"), times("kdm", "MH"))
-    r1 = times("ksm", "SM", "E")
-    r2 = times("ksmh", "SMH", "E")
-    r3 = times("km", "M", "E")
+    p1 = minus(product("kp", "SM", "H"), product("kd2", "SMH"))
+    p2 = minus(product("kp", "SMH", "H"), product("kd1", "SMH2"))
+    p3 = minus(product("kp", "M", "H"), product("kdm", "MH"))
+    r1 = product("ksm", "SM", "E")
+    r2 = product("ksmh", "SMH", "E")
+    r3 = product("km", "M", "E")
     rates = {
-        "SM": neg(plus(p1, r1)),
+        "SM": minus(plus(p1, r1)),
         "SMH": minus(p1, plus(p2, r2)),
         "SMH2": p2,
         "M": minus(r1, plus(p3, r3)),
         "MH": plus(r2, p3),
         "B": r3,
-        "E": neg(plus(r1, r2, r3)),
-        "H": neg(plus(p1, p2, p3)),
+        "E": minus(plus(r1, r2, r3)),
+        "H": minus(plus(p1, p2, p3)),
     }
-    rules = "\n".join(
-        f'<rateRule variable="{v}"><math xmlns="{ml}">{e}</math></rateRule>'
-        for v, e in rates.items()
-    )
-    sbml = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" level="3" version="1">'
-        f'<model id="hcl_salt"><listOfParameters>{params}</listOfParameters>'
-        f"<listOfRules>{rules}</listOfRules></model></sbml>"
-    )
+    parameters = {s: (0.0, False) for s in state} | {n: (v, True) for n, v in fixed.items()}
+    sbml = document("hcl_salt", parameters, rates)
     rr = roadrunner.RoadRunner(sbml)
     rr.integrator.relative_tolerance = RR_RTOL
     rr.integrator.absolute_tolerance = 1e-16

@@ -103,15 +103,6 @@ def lsoda_run(eq, rho, rtol=LSODA_RTOL):
     return s2.y[:3, -1]
 
 
-SBML = """<?xml version="1.0" encoding="UTF-8"?>
-<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" level="3" version="1">
-<model id="semibatch"><listOfParameters>
-{params}
-</listOfParameters><listOfRules>
-{rules}
-</listOfRules></model></sbml>"""
-
-
 FIXED = ("k1", "k2", "F", "Q", "tf")
 
 
@@ -120,6 +111,8 @@ def roadrunner_model():
         import roadrunner
     except ImportError:
         return None
+    from sbml import apply, ci, document, product
+
     names = {
         "a": SCALE,
         "m": 0.0,
@@ -132,39 +125,23 @@ def roadrunner_model():
         "Q": 0.0,
         "tf": T_FEED,
     }
-    params = "\n".join(
-        f'<parameter id="{n}" value="{v}" constant="{str(n in FIXED).lower()}"/>'
-        for n, v in names.items()
-    )
-    ml = "http://www.w3.org/1998/Math/MathML"
-
-    def rule(var, expr):
-        return f'<rateRule variable="{var}"><math xmlns="{ml}">{expr}</math></rateRule>'
-
-    def times(*xs):
-        return "<apply><times/>" + "".join(xs) + "</apply>"
-
-    def ci(x):
-        return f"<ci>{x}</ci>"
-
-    r1 = f"<apply><divide/>{times(ci('k1'), ci('a'), ci('e'))}{ci('v')}</apply>"
-    r2 = f"<apply><divide/>{times(ci('k2'), ci('m'), ci('e'))}{ci('v')}</apply>"
+    r1 = apply("divide", product("k1", "a", "e"), ci("v"))
+    r2 = apply("divide", product("k2", "m", "e"), ci("v"))
     t = '<csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time">t</csymbol>'
 
     def feed(x):
-        during = f"<piece>{ci(x)}<apply><lt/>{t}{ci('tf')}</apply></piece>"
+        during = f"<piece>{ci(x)}{apply('lt', t, ci('tf'))}</piece>"
         return f"<piecewise>{during}<otherwise><cn>0</cn></otherwise></piecewise>"
 
-    rules = "\n".join(
-        [
-            rule("a", f"<apply><minus/>{r1}</apply>"),
-            rule("m", f"<apply><minus/>{r1}{r2}</apply>"),
-            rule("b", r2),
-            rule("e", f"<apply><minus/>{feed('F')}<apply><plus/>{r1}{r2}</apply></apply>"),
-            rule("v", feed("Q")),
-        ]
-    )
-    rr = roadrunner.RoadRunner(SBML.format(params=params, rules=rules))
+    rules = {
+        "a": apply("minus", r1),
+        "m": apply("minus", r1, r2),
+        "b": r2,
+        "e": apply("minus", feed("F"), apply("plus", r1, r2)),
+        "v": feed("Q"),
+    }
+    sbml = document("semibatch", {n: (v, n in FIXED) for n, v in names.items()}, rules)
+    rr = roadrunner.RoadRunner(sbml)
     rr.integrator.relative_tolerance = ROADRUNNER_RTOL
     rr.integrator.absolute_tolerance = 1e-14
     return rr

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from monoselect.protocols import protect
 from monoselect.protocols.base import Conditions, ProtocolResult, scenario_for
 
 # name -> (label, scenario fields, what it tests)
@@ -43,9 +44,9 @@ VARIANTS = {
     "linker_protect": ("protect first", None, "mono-Boc, 3 eq linker on the free N, deprotect"),
 }
 # protect first with a linker: an excess of linker so the one free N rarely bridges (a
-# choice, shown in the notes), and the same assumed deprotection yield as ``protect``
+# choice, shown in the notes); deprotection yield as in ``protect`` (assumed, given)
 PROTECT_LINKER_EQ = 3.0
-DEPROTECTION_YIELD = 0.95
+DEPROTECTION_YIELD = protect.Params.model_fields["deprotection_yield"].default
 
 
 def run_variant(name: str, cond: Conditions, params=None) -> ProtocolResult:
