@@ -13,9 +13,8 @@ import math
 
 import numpy as np
 
-from monoselect.api import _species_table, reactivity_model
-from monoselect.chem.molecules import resolve_electrophile, resolve_substrate
 from monoselect.kinetics.simulate import Problem, ProtonPool
+from monoselect.models.site import reactivity_model, species_table
 
 SCALE, V0, T_END = 0.01, 0.05, 24 * 3600.0
 NAIVE_RTOL = 1e-7
@@ -28,9 +27,9 @@ K_PROTONATION = 1e12
 
 
 def hcl_salt_network():
-    sub, el = resolve_substrate("1,4-diazepane"), resolve_electrophile("Boc2O")
-    react, info, _, _ = reactivity_model(None, sub, el)
-    net = _species_table(sub, el, react, info).network
+    table = species_table("1,4-diazepane", "Boc2O")
+    react, _, _, _ = reactivity_model(None, table.substrate, table.electrophile)
+    net = table.network
     macro_sm = react.basicity[(0, 0)].macroscopic()  # (pK1, pK2)
     macro_mono = react.basicity[(1, 0)].macroscopic()  # (pK,)
     # reaction 0: SM -> mono (state 0 free base, state 1 one N protonated); 1: mono -> bis

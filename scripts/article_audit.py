@@ -33,11 +33,11 @@ def signed(x: float) -> str:
 
 def site_pka(substrate: str, electrophile: str = "Boc2O"):
     """(macroscopic pKa of the diamine, site pKa of its free base, of the mono product)."""
-    from monoselect.api import reactivity_model
-    from monoselect.chem.molecules import resolve_electrophile, resolve_substrate
+    from monoselect.models import reagents
+    from monoselect.models.site import reactivity_model
 
     react, *_ = reactivity_model(
-        None, resolve_substrate(substrate), resolve_electrophile(electrophile)
+        None, reagents.substrate(substrate), reagents.electrophile(electrophile)
     )
     sm = react.basicity[(0, 0)]
     return sm.macroscopic(), sm.pka[0], react.basicity[(1, 0)].pka[0]
@@ -189,7 +189,7 @@ def build_audit() -> str:
     salt = PROTOCOLS["hcl_salt"].run(cond)
     direct = PROTOCOLS["direct"].run(cond)
     sel = salt.mono_yield_on_substrate / (salt.mono_yield_on_substrate + salt.bis)
-    states = salt.outcome.protonation(0)[0]
+    states = salt.result.outcome.protonation(0)[0]
     claim(
         "4. The mono-HCl salt method gives > 90 % selectivity",
         "1.0 eq HCl first, then 1.0 eq Boc2O, gives N-Boc-1,4-diazepane with high "
@@ -199,7 +199,7 @@ def build_audit() -> str:
         [
             f"HCl salt: mono {pct(salt.mono_yield_on_substrate)}, bis {pct(salt.bis)}, SM "
             f"{pct(salt.sm_left)}; mono : (mono + bis) = {pct(sel)}; Boc2O left "
-            f"{pct(salt.outcome.electrophile_left)}",
+            f"{pct(salt.result.outcome.electrophile_left)}",
             f"direct: mono {pct(direct.mono_yield_on_substrate)}, bis {pct(direct.bis)}",
             f"diamine after 1.0 eq HCl: free base {pct(states[0])}, monocation "
             f"{pct(states[1])}, dication {pct(states[2])}",
@@ -285,7 +285,7 @@ def build_audit() -> str:
         "Et3N, and direct with 1.2 eq Et3N.",
         [
             f"HCl salt, no base: mono {pct(a_salt.mono_yield_on_substrate)}, bis "
-            f"{pct(a_salt.bis)}, BnBr left {pct(a_salt.outcome.electrophile_left)}",
+            f"{pct(a_salt.bis)}, BnBr left {pct(a_salt.result.outcome.electrophile_left)}",
             f"HCl salt + Et3N: mono {pct(a_salt_base.mono_yield_on_substrate)}, bis "
             f"{pct(a_salt_base.bis)}",
             f"direct + Et3N: mono {pct(a_direct.mono_yield_on_substrate)}, bis {pct(a_direct.bis)}",
@@ -298,9 +298,11 @@ def build_audit() -> str:
     )
 
     # 9-10. open ------------------------------------------------------------------------------
-    from monoselect.reductive import reductive_amination
+    def reductive(hydride: str, pre_time: str):
+        spec = {"hydride": hydride, "pre_time": pre_time, "dehydrating": True}
+        return simulate(make_scenario(electrophile="benzaldehyde", reductive=spec))
 
-    ra = {h: reductive_amination(hydride=h, dehydrating=True) for h in ("NaBH(OAc)3", "NaBH4")}
+    ra = {h: [reductive(h, t) for t in ("0 h", "2 h")] for h in ("NaBH(OAc)3", "NaBH4")}
     claim(
         "9. Reductive amination: strict 1 : 1 and pre-formed imine",
         "Keep the stoichiometry strictly 1 : 1 and pre-form the imine before the hydride, "
@@ -309,10 +311,10 @@ def build_audit() -> str:
         "pre-formation with a dehydrating agent; iminium formation and hydride rates are "
         "assumed orders of magnitude (data/hydrides.yaml).",
         [
-            f"{h}, {m.mode}: mono {pct(m.split['mono'])}, bis {pct(m.split['bis'])}, SM "
-            f"{pct(m.split['SM'])}, aldehyde to alcohol {pct(m.alcohol)}"
-            for h, r in ra.items()
-            for m in (r.one_pot, r.preformed)
+            f"{h}, {m.mode}: mono {pct(m.split()['mono'])}, bis {pct(m.split()['bis'])}, SM "
+            f"{pct(m.split()['SM'])}, aldehyde to alcohol {pct(m.alcohol)}"
+            for h, modes in ra.items()
+            for m in modes
         ],
         "Holds only for aldehyde economy with an unselective hydride. With NaBH4, one pot "
         "wastes the aldehyde as alcohol and pre-forming the imine fixes that. With "
@@ -324,11 +326,10 @@ def build_audit() -> str:
         "on the same N, which this model does not include. A dialdehyde is step growth "
         "(claim 10).",
     )
-    from monoselect.linker import simulate_linker
 
     def linked(**kw):
-        r = simulate_linker(make_scenario(**kw))
-        return r, r.by_category()
+        r = simulate(make_scenario(**kw))
+        return r, r.split()
 
     _, base10 = linked(electrophile="1,4-dibromobutane", eq=1.0)
     dil_r, dil = linked(
@@ -342,11 +343,18 @@ def build_audit() -> str:
     base_r, _ = linked(electrophile="1,4-dibromobutane", eq=1.0)
     _, xs_l = linked(electrophile="1,4-dibromobutane", eq=5.0)
     _, mixed = linked(electrophile="1-bromo-4-chlorobutane", eq=1.0, substrate_eq=5)
-    from monoselect.protocols.linker_variants import run_variant
-    from monoselect.resin import resin_run
+    from monoselect.protocols import PROTOCOLS
 
-    protected = run_variant("linker_protect", make_conditions(electrophile="1,4-dibromobutane"))
-    beads = resin_run(electrophile="1,4-dibromobutane")
+    protected = PROTOCOLS["linker_protect"].run(make_conditions(electrophile="1,4-dibromobutane"))
+    beads = simulate(
+        make_scenario(
+            electrophile="1,4-dibromobutane",
+            eq=3.0,
+            substrate_eq=3.0,
+            conc="0.3 M",
+            resin={"mass": "1 g"},
+        )
+    )
     hi = next(p for p in beads.sweep if abs(p.loading - 1.2) < 1e-9)
     lo = next(p for p in beads.sweep if abs(p.loading - 0.2) < 1e-9)
     claim(
@@ -358,17 +366,17 @@ def build_audit() -> str:
         "0.2 M; 1.0 eq fed over 6 h at 0.005 M (high dilution); 5 eq linker; and "
         "1-bromo-4-chlorobutane with 5 eq diamine. Fractions are of the diamine units.",
         [
-            f"1.0 eq, 0.2 M: A-L-X {pct(base10['mono-adduct A-L-X'])}, A-L-A "
-            f"{pct(base10['bridged A-L-A'])}, rings {pct(base10['cyclised'])}, oligomer "
+            f"1.0 eq, 0.2 M: A-L-X {pct(base10['mono'])}, A-L-A "
+            f"{pct(base10['bridged'])}, rings {pct(base10['cyclised'])}, oligomer "
             f"{pct(base10['oligomer'])} ({pct(base_r.oligomer_mass_fraction)} of the mass)",
-            f"high dilution: A-L-X {pct(dil['mono-adduct A-L-X'])}, A-L-A "
-            f"{pct(dil['bridged A-L-A'])}, rings {pct(dil['cyclised'])}, oligomer "
+            f"high dilution: A-L-X {pct(dil['mono'])}, A-L-A "
+            f"{pct(dil['bridged'])}, rings {pct(dil['cyclised'])}, oligomer "
             f"{pct(dil['oligomer'])} ({pct(dil_r.oligomer_mass_fraction)} of the mass)",
-            f"5 eq linker: X-L-A-L-X {pct(xs_l['bis-adduct X-L-A-L-X'])}, A-L-X "
-            f"{pct(xs_l['mono-adduct A-L-X'])}, oligomer {pct(xs_l['oligomer'])}",
-            f"Br/Cl linker, 5 eq diamine: A-L-X {pct(mixed['mono-adduct A-L-X'])} of the "
-            f"diamine = {pct(mixed['mono-adduct A-L-X'] * 5)} of the linker; A-L-A "
-            f"{pct(mixed['bridged A-L-A'])} of the diamine",
+            f"5 eq linker: X-L-A-L-X {pct(xs_l['bis'])}, A-L-X "
+            f"{pct(xs_l['mono'])}, oligomer {pct(xs_l['oligomer'])}",
+            f"Br/Cl linker, 5 eq diamine: A-L-X {pct(mixed['mono'])} of the "
+            f"diamine = {pct(mixed['mono'] * 5)} of the linker; A-L-A "
+            f"{pct(mixed['bridged'])} of the diamine",
             f"resin at 1.2 mmol/g (0.24 M sites in the bead): A-L-A is "
             f"{pct(hi.bridged / (hi.product + hi.bridged))} of what the linker made, crude "
             f"purity {pct(hi.purity)}; at 0.2 mmol/g: {pct(lo.bridged / (lo.product + lo.bridged))}"

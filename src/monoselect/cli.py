@@ -1,7 +1,16 @@
-"""Command line: parses, calls the public API, prints with rich. No physics here."""
+"""Command line: parses, builds one Scenario, calls the public API, prints the Result (it
+renders itself). No physics here.
+
+Every simulation command takes a scenario file (YAML or JSON) and the same core flags; a
+flag overrides the file. Output paths are checked before anything runs, results are
+printed before a plot is written, and errors are one line naming the field (tracebacks
+only with ``--debug``).
+"""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import sys
 from pathlib import Path
@@ -11,37 +20,168 @@ import typer
 
 app = typer.Typer(
     add_completion=False,
-    no_args_is_help=True,
     help="Predict SM / mono / bis for mono-functionalisation of diamines.",
+    pretty_exceptions_enable=False,
 )
+
+# the core flags every simulation command shares: name -> (type, help)
+CORE: dict[str, tuple[type, str]] = {
+    "substrate": (str, "name or SMILES, e.g. 1,4-diazepane"),
+    "electrophile": (str, "name or SMILES, e.g. Boc2O"),
+    "eq": (float, "electrophile equivalents"),
+    "substrate_eq": (float, "substrate equivalents"),
+    "scale": (str, "amount of 1 eq, e.g. '10 mmol'"),
+    "conc": (str, "concentration in the flask, e.g. '0.2 M'"),
+    "addition_time": (str, "feed time, e.g. '4 h' (0 = one portion)"),
+    "feed_conc": (str, "concentration of the fed solution, e.g. '1 M'"),
+    "time": (str, "total time, e.g. '5 h' (default: until spent, or 24 h)"),
+    "stop_conversion": (float, "stop at this substrate conversion (0-1)"),
+    "acid": (str, "acid charged with the substrate, e.g. HCl, AcOH"),
+    "acid_eq": (float, "acid equivalents per substrate"),
+    "base": (str, "base charged with the substrate, e.g. Et3N, K2CO3"),
+    "base_eq": (float, "base equivalents per substrate"),
+    "temperature": (str, "reaction temperature, e.g. '0 degC' (default 25 degC)"),
+    "kappa": (float, "k2/k1 (molecular ratio)"),
+    "rho": (float, "per-site ratio after one substitution"),
+    "k": (str, "per-site rate constant, e.g. '0.05 L/mol/s'"),
+}
+# a flag from one of these groups drops the file's value of the others
+EXCLUSIVE = (("kappa", "rho"),)
+
+
+def _with_core(func):
+    """Give a command the scenario argument, the core flags, ``--inverse`` and ``--json``;
+    the command receives ``flags`` (the core values given) and ``path``."""
+    own = list(inspect.signature(func, eval_str=True).parameters.values())
+    own = [p for p in own if p.name not in ("flags", "path")]
+    kw = inspect.Parameter.KEYWORD_ONLY
+    added = [
+        inspect.Parameter(
+            "scenario",
+            kw,
+            default=None,
+            annotation=Annotated[
+                Path | None, typer.Argument(help="scenario file (YAML or JSON); flags override")
+            ],
+        ),
+        *(
+            inspect.Parameter(
+                name, kw, default=None, annotation=Annotated[kind | None, typer.Option(help=text)]
+            )
+            for name, (kind, text) in CORE.items()
+        ),
+        inspect.Parameter(
+            "inverse",
+            kw,
+            default=False,
+            annotation=Annotated[
+                bool, typer.Option("--inverse", help="feed the substrate into the electrophile")
+            ],
+        ),
+    ]
+
+    @functools.wraps(func)
+    def command(**kwargs):
+        path = kwargs.pop("scenario")
+        flags = {name: kwargs.pop(name) for name in CORE}
+        if kwargs.pop("inverse"):
+            flags["mode"] = "inverse"
+        return func(flags=flags, path=path, **kwargs)
+
+    params = [*added, *(p.replace(kind=kw) for p in own)]
+    command.__signature__ = inspect.Signature(params)
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    del command.__wrapped__  # typer must read the signature above, not the function's
+    return command
+
+
+AsJson = Annotated[bool, typer.Option("--json", help="print JSON instead of tables")]
+PlotPath = Annotated[
+    Path | None, typer.Option(help="write a picture of the run (.png, .svg or .html)")
+]
 
 
 def _fail(exc) -> None:
     from rich.console import Console
 
-    Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
+    Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
     raise typer.Exit(getattr(exc, "exit_code", 2))
 
 
-def _emit(as_json: bool, to_json, render) -> None:
-    """Print ``to_json()`` as JSON, or call ``render()`` for the rich tables."""
-    if as_json:
-        sys.stdout.write(json.dumps(to_json(), indent=2) + "\n")
-    else:
-        render()
+def _scenario(path: Path | None, flags: dict, parts: dict | None = None, defaults=None):
+    """The Scenario: ``defaults`` under the file under the flags; ``parts`` are the
+    family options given as flags (merged into the file's options of that family)."""
+    from monoselect.scenario import make_scenario, read_mapping
 
-
-def _scenario(path: Path | None, flags: dict, exclusive: tuple[str, ...] = ()):
-    """The scenario file's fields (if any) overridden by the flags that were given; a flag
-    from ``exclusive`` drops the file's value of every field in that group."""
-    from monoselect import load_scenario, make_scenario
-
-    base = load_scenario(path).model_dump(exclude_none=True) if path else {}
+    data = dict(defaults or {})
+    if path is not None:
+        data.update(read_mapping(path))
     given = {k: v for k, v in flags.items() if v is not None}
-    if any(k in given for k in exclusive):
-        for k in exclusive:
-            base.pop(k, None)
-    return make_scenario(**{**base, **given})
+    for group in EXCLUSIVE:
+        if any(k in given for k in group):
+            for k in group:
+                data.pop(k, None)
+    data.update(given)
+    for part, options in (parts or {}).items():
+        chosen = {k: v for k, v in options.items() if v is not None}
+        if chosen or part in data:
+            old = data.get(part) or {}
+            if not isinstance(old, dict):
+                from monoselect.errors import InvalidInput
+
+                raise InvalidInput(f"{part} must be a mapping of options", field=part)
+            data[part] = {**old, **chosen}
+    return make_scenario(**data)
+
+
+def _run(spec, *, as_json: bool, plot: Path | None, explain: bool = False, progress=None):
+    """Simulate, print (JSON or tables), then write the plot: a failed plot loses nothing."""
+    from monoselect import simulate
+    from monoselect.models import family
+
+    if plot is not None:
+        from monoselect import plots
+
+        plots.check_path(plot)
+        if not plots.can_plot(family(spec)):
+            from monoselect.errors import InvalidInput
+
+            raise InvalidInput(
+                f"there is no plot for a {family(spec)} run yet", field="plot", fix="leave it out"
+            )
+    if progress is None:
+        result = simulate(spec)
+    else:
+        with _progress(as_json, *progress) as bar:
+            result = simulate(spec, on_progress=bar)
+    _emit(result, as_json, explain)
+    if plot is not None:
+        from monoselect import plots
+
+        plots.write(result, plot)
+        _note(as_json, f"plot written to {plot}")
+
+
+def _emit(result, as_json: bool, explain: bool = False) -> None:
+    """JSON (strict: no NaN or Infinity) or the result's own rendering."""
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n")
+        return
+    from rich.console import Console
+
+    console = Console()
+    console.print(result)
+    if explain:
+        from monoselect.render import provenance
+
+        console.print(provenance(result))
+
+
+def _note(as_json: bool, text: str) -> None:
+    """A line for the person (stderr with --json: stdout is the data)."""
+    from rich.console import Console
+
+    Console(stderr=as_json).print(text, highlight=False, soft_wrap=True)
 
 
 def _progress(as_json: bool, total: int, label: str):
@@ -53,58 +193,29 @@ def _progress(as_json: bool, total: int, label: str):
     return nullcontext(None) if as_json else DelayedProgress(total, label=label)
 
 
+def _guarded(body):
+    """Run ``body()``; a MonoselectError becomes one line and its exit code."""
+    from monoselect.errors import MonoselectError
+
+    try:
+        body()
+    except MonoselectError as exc:
+        _fail(exc)
+
+
 @app.command()
+@_with_core
 def simulate(
-    scenario: Annotated[Path | None, typer.Argument(help="scenario file (YAML or JSON)")] = None,
-    substrate: Annotated[
-        str | None, typer.Option(help="name or SMILES, e.g. 1,4-diazepane")
-    ] = None,
-    electrophile: Annotated[str | None, typer.Option(help="name or SMILES, e.g. Boc2O")] = None,
-    eq: Annotated[float | None, typer.Option(help="electrophile equivalents")] = None,
-    substrate_eq: Annotated[float | None, typer.Option(help="substrate equivalents")] = None,
-    scale: Annotated[str | None, typer.Option(help="amount of 1 eq, e.g. '10 mmol'")] = None,
-    conc: Annotated[
-        str | None, typer.Option(help="concentration in the flask, e.g. '0.2 M'")
-    ] = None,
-    addition_time: Annotated[
-        str | None, typer.Option(help="feed time, e.g. '4 h' (0 = one portion)")
-    ] = None,
-    feed_conc: Annotated[
-        str | None, typer.Option(help="concentration of the fed solution, e.g. '1 M'")
-    ] = None,
-    inverse: Annotated[
-        bool, typer.Option("--inverse", help="feed the substrate into the electrophile")
-    ] = False,
-    time: Annotated[
-        str | None, typer.Option(help="total time, e.g. '5 h' (default: until spent)")
-    ] = None,
-    stop_conversion: Annotated[
-        float | None, typer.Option(help="stop at this substrate conversion (0-1)")
-    ] = None,
-    acid: Annotated[
-        str | None, typer.Option(help="acid charged with the substrate, e.g. HCl, AcOH")
-    ] = None,
-    acid_eq: Annotated[float | None, typer.Option(help="acid equivalents per substrate")] = None,
-    base: Annotated[
-        str | None, typer.Option(help="base charged with the substrate, e.g. Et3N, K2CO3")
-    ] = None,
-    base_eq: Annotated[float | None, typer.Option(help="base equivalents per substrate")] = None,
-    temperature: Annotated[
-        str | None, typer.Option(help="reaction temperature, e.g. '0 degC' (default 25 degC)")
-    ] = None,
-    kappa: Annotated[float | None, typer.Option(help="k2/k1 (molecular ratio)")] = None,
-    rho: Annotated[float | None, typer.Option(help="per-site ratio after one substitution")] = None,
-    k: Annotated[
-        str | None, typer.Option(help="per-site rate constant, e.g. '0.05 L/mol/s'")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
-    plot: Annotated[
-        Path | None, typer.Option(help="write fractions over time (.png, .svg, .html)")
-    ] = None,
+    flags: dict,
+    path: Path | None,
+    as_json: AsJson = False,
+    plot: PlotPath = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="also print where every number came from")
     ] = False,
-    cap: Annotated[int, typer.Option(help="linkers: longest chain kept explicit (units)")] = 8,
+    cap: Annotated[
+        int | None, typer.Option(help="linkers: longest chain kept explicit (units)")
+    ] = None,
     em: Annotated[
         list[str] | None,
         typer.Option(help="linkers: effective molarity by ring size, e.g. '8=0.01' (repeat)"),
@@ -112,64 +223,134 @@ def simulate(
 ) -> None:
     """Simulate one scenario: SM / mono / bis over time and at the end.
 
-    With a bifunctional electrophile (X-L-X) it runs the step-growth network instead and
-    reports mono-adduct, bridged dimer, bis-adduct, rings and oligomer.
+    The family follows from the scenario: a bifunctional electrophile (X-L-X) runs as step
+    growth, an aldehyde as reductive amination, resin or mixing options as those models.
     """
-    from monoselect import MonoselectError
-    from monoselect import simulate as run
 
-    flags = dict(
-        substrate=substrate,
-        electrophile=electrophile,
-        eq=eq,
-        substrate_eq=substrate_eq,
-        scale=scale,
-        conc=conc,
-        addition_time=addition_time,
-        feed_conc=feed_conc,
-        mode="inverse" if inverse else None,
-        time=time,
-        stop_conversion=stop_conversion,
-        acid=acid,
-        acid_eq=acid_eq,
-        base=base,
-        base_eq=base_eq,
-        temperature=temperature,
-        kappa=kappa,
-        rho=rho,
-        k=k,
-    )
-    try:
-        spec = _scenario(scenario, flags, exclusive=("kappa", "rho"))
-        linker = _is_linker(spec.electrophile)
-        if linker:
-            from monoselect.linker import simulate_linker
+    def body():
+        linker = {"cap": cap, "em": _parse_em(em)}
+        spec = _scenario(path, flags, {"linker": linker} if cap or em else None)
+        _run(spec, as_json=as_json, plot=plot, explain=explain)
 
-            linked = simulate_linker(spec, cap=cap, em=_parse_em(em))
-            if plot:
-                from monoselect.plots import write_linker
+    _guarded(body)
 
-                write_linker(linked, plot)
-        else:
-            result = run(spec)
-            if plot:
-                from monoselect.plots import write_time_course
 
-                write_time_course(result, plot)
-    except MonoselectError as exc:
-        _fail(exc)
-    from monoselect import render
+@app.command()
+@_with_core
+def mixing(
+    flags: dict,
+    path: Path | None,
+    power: Annotated[str | None, typer.Option(help="power per mass at the feed point")] = None,
+    viscosity: Annotated[str | None, typer.Option(help="kinematic viscosity, '0.6 cSt'")] = None,
+    stirrer_rpm: Annotated[
+        float | None, typer.Option(help="stirrer speed; replaces --power by Np N^3 D^5 / V")
+    ] = None,
+    impeller_diameter: Annotated[str | None, typer.Option(help="e.g. '3 cm'")] = None,
+    power_number: Annotated[float | None, typer.Option(help="impeller power number Np")] = None,
+    feed_point: Annotated[
+        str | None, typer.Option(help="average, surface (0.3x) or impeller (5x) dissipation")
+    ] = None,
+    blobs: Annotated[int | None, typer.Option(help="feed portions in the engulfment model")] = None,
+    as_json: AsJson = False,
+    plot: PlotPath = None,
+) -> None:
+    """Is ideal mixing valid for this feed? If not, mono yield vs stirring and scale."""
 
-    if linker:
-        _emit(as_json, linked.to_dict, lambda: render.print_linker(linked, plot))
-        return
+    def body():
+        from monoselect.models.mixing import STIRRING, VESSELS
 
-    def tables() -> None:
-        render.print_simulation(result, plot)
-        if explain:
-            render.print_provenance(result)
+        options = dict(
+            power=power,
+            viscosity=viscosity,
+            stirrer_rpm=stirrer_rpm,
+            impeller_diameter=impeller_diameter,
+            power_number=power_number,
+            feed_point=feed_point,
+            blobs=blobs,
+        )
+        spec = _scenario(path, flags, {"mixing": options}, defaults={"mixing": {}})
+        total = 1 + len(STIRRING) + len(VESSELS)
+        _run(
+            spec,
+            as_json=as_json,
+            plot=plot,
+            progress=(total, "simulating feed zones"),
+        )
 
-    _emit(as_json, result.to_dict, tables)
+    _guarded(body)
+
+
+@app.command()
+@_with_core
+def reductive(
+    flags: dict,
+    path: Path | None,
+    hydride: Annotated[str | None, typer.Option(help="NaBH(OAc)3, NaBH3CN or NaBH4")] = None,
+    hydride_eq: Annotated[float | None, typer.Option(help="hydride equivalents")] = None,
+    pre_time: Annotated[
+        str | None, typer.Option(help="imine pre-formation before the hydride (0 = one pot)")
+    ] = None,
+    dehydrating: Annotated[
+        bool, typer.Option("--dehydrating", help="sieves / MgSO4 during pre-formation")
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Reductive amination of the diamine with a mono-aldehyde (default benzaldehyde)."""
+
+    def body():
+        options = dict(
+            hydride=hydride,
+            hydride_eq=hydride_eq,
+            pre_time=pre_time,
+            dehydrating=dehydrating or None,
+        )
+        spec = _scenario(
+            path,
+            flags,
+            {"reductive": options},
+            defaults={"electrophile": "benzaldehyde", "reductive": {}},
+        )
+        _run(spec, as_json=as_json, plot=None)
+
+    _guarded(body)
+
+
+@app.command()
+@_with_core
+def resin(
+    flags: dict,
+    path: Path | None,
+    resin_mass: Annotated[
+        str | None, typer.Option("--resin", help="resin mass, e.g. '1 g' (sites = mass x loading)")
+    ] = None,
+    loading: Annotated[str | None, typer.Option(help="e.g. '1.2 mmol/g'")] = None,
+    swelling: Annotated[str | None, typer.Option(help="e.g. '5 mL/g'")] = None,
+    loading_conc: Annotated[str | None, typer.Option(help="diamine in the loading step")] = None,
+    load_time: Annotated[str | None, typer.Option(help="loading time, e.g. '2 h'")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Solid phase on 2-chlorotrityl resin: load, react, cleave; purity vs resin loading.
+
+    Here --eq is the electrophile and --substrate-eq the diamine per resin site (default 3
+    each), --conc the electrophile solution (default 0.3 M) and --time the on-bead reaction.
+    """
+
+    def body():
+        options = dict(
+            mass=resin_mass,
+            loading=loading,
+            swelling=swelling,
+            loading_conc=loading_conc,
+            load_time=load_time,
+        )
+        defaults = {"eq": 3.0, "substrate_eq": 3.0, "conc": "0.3 M", "resin": {}}
+        probe = _scenario(path, flags, {"resin": options}, defaults=defaults)
+        if probe.resin.mass is None and "scale" not in probe.model_fields_set:
+            options["mass"] = "1 g"  # a chemist weighs resin: 1 g unless told otherwise
+        spec = _scenario(path, flags, {"resin": options}, defaults=defaults)
+        _run(spec, as_json=as_json, plot=None)
+
+    _guarded(body)
 
 
 @app.command()
@@ -201,19 +382,17 @@ def compare(
         list[str] | None, typer.Option(help="run only these (repeat the option)")
     ] = None,
     processes: Annotated[
-        int | None, typer.Option(help="worker processes (default: one per core; 1 = serial)")
+        int | None, typer.Option(help="worker processes (default 1; more pays for long runs)")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
+    as_json: AsJson = False,
     plot: Annotated[
         Path | None, typer.Option(help="final split per protocol and mono yield vs eq")
     ] = None,
 ) -> None:
-    """Simulate every applicable protocol on the same footing and rank them."""
-    from monoselect import InvalidInput, MonoselectError
-    from monoselect.comparison import compare as run_compare
-    from monoselect.protocols.base import make_conditions
-    from monoselect.scenario import read_mapping
+    """Simulate every applicable protocol on the same footing and rank them.
 
+    Exits 2 when a protocol could not run on this input (the others are still shown).
+    """
     flags = dict(
         substrate=substrate,
         electrophile=electrophile,
@@ -227,187 +406,50 @@ def compare(
         max_time=max_time,
         precious=precious,
     )
-    try:
-        data = read_mapping(scenario) if scenario else {}
+    failed: list = []
+
+    def body():
+        from monoselect.comparison import compare as run_compare
+        from monoselect.protocols.base import make_conditions
+        from monoselect.scenario import read_mapping
+
+        if plot is not None:
+            from monoselect import plots
+
+            plots.check_path(plot)
+        data = read_mapping(scenario, "conditions") if scenario else {}
         names = protocol or data.pop("protocols", None)
         params = data.pop("params", None)
-        if params is not None and not isinstance(params, dict):
-            raise InvalidInput("params must map protocol names to their settings", field="params")
         cond = make_conditions(**{**data, **{k: v for k, v in flags.items() if v is not None}})
         # the total is corrected by the first progress report
-        with _progress(as_json, len(names) if names else 7, "simulating protocols") as bar:
+        total = len(names) if isinstance(names, list) else 7
+        with _progress(as_json, total, "simulating protocols") as bar:
             result = run_compare(cond, names, params, processes=processes, on_progress=bar)
-        if plot:
-            from monoselect.plots import write_comparison
+        _emit(result, as_json)
+        failed.extend(result.failed)
+        if plot is not None:
+            from monoselect import plots
 
-            write_comparison(result, plot)
-    except MonoselectError as exc:
-        _fail(exc)
-    from monoselect.render import print_comparison
+            plots.write_comparison(result, plot)
+            _note(as_json, f"plot written to {plot}")
 
-    _emit(as_json, result.to_dict, lambda: print_comparison(result, plot))
+    _guarded(body)
+    if failed:
+        from rich.console import Console
 
-
-@app.command()
-def mixing(
-    scenario: Annotated[Path | None, typer.Argument(help="scenario file (YAML or JSON)")] = None,
-    substrate: Annotated[str | None, typer.Option(help="name or SMILES")] = None,
-    electrophile: Annotated[str | None, typer.Option(help="name or SMILES")] = None,
-    eq: Annotated[float | None, typer.Option(help="electrophile equivalents")] = None,
-    substrate_eq: Annotated[float | None, typer.Option(help="substrate equivalents")] = None,
-    scale: Annotated[str | None, typer.Option(help="amount of 1 eq, e.g. '10 mmol'")] = None,
-    conc: Annotated[str | None, typer.Option(help="concentration in the flask")] = None,
-    addition_time: Annotated[str | None, typer.Option(help="feed time, e.g. '1 h'")] = None,
-    feed_conc: Annotated[str | None, typer.Option(help="fed solution, e.g. '1 M'")] = None,
-    power: Annotated[str, typer.Option(help="stirring power per mass at the feed point")] = (
-        "0.3 W/kg"
-    ),
-    viscosity: Annotated[str, typer.Option(help="kinematic viscosity, e.g. '0.6 cSt'")] = (
-        "0.6 cSt"
-    ),
-    stirrer_rpm: Annotated[
-        float | None, typer.Option(help="stirrer speed; replaces --power by Np N^3 D^5 / V")
-    ] = None,
-    impeller_diameter: Annotated[str, typer.Option(help="e.g. '3 cm'")] = "3 cm",
-    power_number: Annotated[float, typer.Option(help="impeller power number Np")] = 1.0,
-    feed_point: Annotated[
-        str, typer.Option(help="average, surface (0.3x) or impeller (5x) dissipation")
-    ] = "average",
-    blobs: Annotated[int, typer.Option(help="feed portions in the engulfment model")] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
-    plot: Annotated[
-        Path | None, typer.Option(help="mono yield vs stirring and vs vessel (.png/.svg/.html)")
-    ] = None,
-) -> None:
-    """Is ideal mixing valid for this feed? If not, mono yield vs stirring and scale."""
-    from monoselect import MonoselectError
-    from monoselect.mixing import STIRRING, VESSELS, mixing_report
-
-    flags = dict(
-        substrate=substrate,
-        electrophile=electrophile,
-        eq=eq,
-        substrate_eq=substrate_eq,
-        scale=scale,
-        conc=conc,
-        addition_time=addition_time,
-        feed_conc=feed_conc,
-    )
-    try:
-        spec = _scenario(scenario, flags)
-        total = 1 + len(STIRRING) + len(VESSELS)
-        with _progress(as_json, total, "simulating feed zones") as bar:
-            report = mixing_report(
-                spec,
-                power=power,
-                viscosity=viscosity,
-                stirrer_rpm=stirrer_rpm,
-                impeller_diameter=impeller_diameter,
-                power_number=power_number,
-                feed_point=feed_point,
-                blobs=blobs,
-                on_progress=bar,
-            )
-        if plot:
-            from monoselect.plots import write_mixing
-
-            write_mixing(report, plot)
-    except MonoselectError as exc:
-        _fail(exc)
-    from monoselect.render import print_mixing
-
-    _emit(as_json, report.to_dict, lambda: print_mixing(report, plot))
-
-
-@app.command()
-def reductive(
-    substrate: Annotated[str, typer.Option(help="symmetric diamine")] = "1,4-diazepane",
-    aldehyde: Annotated[str, typer.Option(help="mono-aldehyde, name or SMILES")] = "benzaldehyde",
-    eq: Annotated[float, typer.Option(help="aldehyde equivalents")] = 1.0,
-    hydride: Annotated[str, typer.Option(help="NaBH(OAc)3, NaBH3CN or NaBH4")] = "NaBH(OAc)3",
-    hydride_eq: Annotated[float, typer.Option(help="hydride equivalents")] = 1.5,
-    scale: Annotated[str, typer.Option(help="diamine, e.g. '10 mmol'")] = "10 mmol",
-    conc: Annotated[str, typer.Option(help="concentration, e.g. '0.2 M'")] = "0.2 M",
-    pre_time: Annotated[str, typer.Option(help="imine pre-formation time")] = "2 h",
-    dehydrating: Annotated[
-        bool, typer.Option("--dehydrating", help="sieves / MgSO4 during pre-formation")
-    ] = False,
-    time: Annotated[str, typer.Option(help="time with the hydride")] = "24 h",
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
-) -> None:
-    """Reductive amination: one pot against a pre-formed imine, same charges."""
-    from monoselect import MonoselectError
-    from monoselect.reductive import reductive_amination
-
-    try:
-        result = reductive_amination(
-            substrate,
-            aldehyde,
-            eq=eq,
-            hydride=hydride,
-            hydride_eq=hydride_eq,
-            scale=scale,
-            conc=conc,
-            pre_time=pre_time,
-            dehydrating=dehydrating,
-            time=time,
+        Console(stderr=True).print(
+            "[bold red]error:[/] "
+            + "; ".join(f"{n} could not run: {e}" for n, e in failed)
+            + " (field: protocols)",
+            highlight=False,
+            soft_wrap=True,
         )
-    except MonoselectError as exc:
-        _fail(exc)
-    from monoselect.render import print_reductive
-
-    _emit(as_json, result.to_dict, lambda: print_reductive(result))
-
-
-@app.command()
-def resin(
-    substrate: Annotated[str, typer.Option(help="diamine")] = "1,4-diazepane",
-    electrophile: Annotated[str, typer.Option(help="electrophile or linker")] = "Boc2O",
-    resin_mass: Annotated[str, typer.Option("--resin", help="resin mass, e.g. '1 g'")] = "1 g",
-    loading: Annotated[str | None, typer.Option(help="e.g. '1.2 mmol/g'")] = None,
-    swelling: Annotated[str | None, typer.Option(help="e.g. '5 mL/g'")] = None,
-    diamine_eq: Annotated[float, typer.Option(help="diamine eq per site (loading)")] = 3.0,
-    diamine_conc: Annotated[str, typer.Option(help="loading solution")] = "0.5 M",
-    load_time: Annotated[str, typer.Option(help="loading time")] = "2 h",
-    electrophile_eq: Annotated[float, typer.Option(help="eq per site")] = 3.0,
-    electrophile_conc: Annotated[str, typer.Option(help="electrophile solution")] = "0.3 M",
-    react_time: Annotated[str, typer.Option(help="on-bead reaction time")] = "24 h",
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
-) -> None:
-    """Solid phase on 2-chlorotrityl resin: load, react, cleave; purity vs resin loading."""
-    from monoselect import MonoselectError
-    from monoselect.resin import resin_run
-
-    try:
-        result = resin_run(
-            substrate,
-            electrophile,
-            resin=resin_mass,
-            loading=loading,
-            swelling=swelling,
-            diamine_eq=diamine_eq,
-            diamine_conc=diamine_conc,
-            load_time=load_time,
-            electrophile_eq=electrophile_eq,
-            electrophile_conc=electrophile_conc,
-            react_time=react_time,
-        )
-    except MonoselectError as exc:
-        _fail(exc)
-    from monoselect.render import print_resin
-
-    _emit(as_json, result.to_dict, lambda: print_resin(result))
-
-
-def _is_linker(electrophile: str) -> bool:
-    from monoselect.chem.molecules import resolve_electrophile
-
-    return resolve_electrophile(electrophile).reactive_groups == 2
+        raise typer.Exit(2)
 
 
 def _parse_em(values: list[str] | None) -> dict[int, float] | None:
     """'8=0.01' -> {8: 0.01}; one InvalidInput naming the field otherwise."""
-    from monoselect import InvalidInput
+    from monoselect.errors import InvalidInput
 
     if not values:
         return None
@@ -428,31 +470,76 @@ def species(
     substrate: Annotated[str, typer.Option(help="name or SMILES")] = "1,4-diazepane",
     electrophile: Annotated[str, typer.Option(help="name or SMILES")] = "Boc2O",
     svg: Annotated[Path | None, typer.Option(help="write the structures as an SVG grid")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Every species up to symmetry: SMILES, formula, MW, m/z ([M+H]+, [M+2H]2+), isotopes."""
-    from monoselect import InvalidInput, MonoselectError, species_table
 
-    try:
+    def body():
+        from monoselect import plots, species_table
+
+        if svg is not None:
+            plots.check_path(svg, (".svg",), "svg")
         table = species_table(substrate, electrophile)
-        if svg:
+        if as_json:
+            rows = [s.__dict__ for s in table.species]
+            sys.stdout.write(json.dumps(rows, indent=2, allow_nan=False) + "\n")
+        else:
+            from rich.console import Console
+
+            from monoselect.render import species as render_species
+
+            Console().print(render_species(table))
+        if svg is not None:
             from monoselect.chem.products import depict_svg
 
-            if svg.suffix.lower() != ".svg":
-                raise InvalidInput(
-                    "the picture is written as SVG", field="svg", fix="end the file name in .svg"
-                )
-            if not svg.parent.is_dir():
-                raise InvalidInput(f"folder {svg.parent} does not exist", field="svg")
-            tmp = svg.with_name(svg.name + ".part")
-            tmp.write_text(depict_svg(table.species), encoding="utf-8")
-            tmp.replace(svg)
-    except MonoselectError as exc:
-        _fail(exc)
-    from monoselect.render import print_species
+            text = depict_svg(table.species)
+            plots.commit(lambda tmp: tmp.write_text(text, encoding="utf-8"), svg, "svg")
+            _note(as_json, f"structures written to {svg}")
 
-    _emit(as_json, lambda: [s.__dict__ for s in table.species], lambda: print_species(table, svg))
+    _guarded(body)
 
 
-def main() -> None:
-    app()
+def _version(value: bool) -> None:
+    if value:
+        from monoselect import __version__
+
+        typer.echo(f"monoselect {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="print the version"),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="show the traceback of an unexpected error")
+    ] = False,
+) -> None:
+    """Predict SM / mono / bis for mono-functionalisation of diamines."""
+    ctx.obj = {"debug": debug}
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: an unexpected error is one line (its traceback with --debug)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        app(args=args, prog_name="monoselect")
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+    except Exception as exc:
+        if "--debug" in args:
+            raise
+        sys.stderr.write(
+            f"error: unexpected {type(exc).__name__}: {exc} - this is a bug in monoselect; "
+            "rerun with --debug for the traceback and report it\n"
+        )
+        sys.exit(1)

@@ -17,23 +17,29 @@ class Comparison:
     failed: tuple[tuple[str, str], ...] = ()  # (protocol, message) for any that could not run
 
     def to_dict(self) -> dict:
-        return {
-            "conditions": self.conditions.model_dump(),
-            "ranked_by": f"mono yield on {self.conditions.precious}"
-            " (overall yield for multi-step protocols)",
-            "ranking": [r.summary() for r in self.ranked],
-            "failed": [{"protocol": n, "error": m} for n, m in self.failed],
-        }
+        from monoselect.results import json_safe
+
+        return json_safe(
+            {
+                "conditions": self.conditions.model_dump(),
+                "ranked_by": f"mono yield on {self.conditions.precious}"
+                " (overall yield for multi-step protocols)",
+                "ranking": [r.to_dict() for r in self.ranked],
+                "failed": [{"protocol": n, "error": m} for n, m in self.failed],
+            }
+        )
+
+    def __rich__(self):
+        from monoselect.render import comparison
+
+        return comparison(self)
 
 
 def _run_one(name: str, cond: Conditions, params: dict | None):
     """Worker: one protocol; errors come back as text so one bad protocol fails alone."""
     from monoselect.protocols import PROTOCOLS
-    from monoselect.protocols.linker_variants import VARIANTS, run_variant
 
     try:
-        if name in VARIANTS:
-            return name, run_variant(name, cond, params), None
         return name, PROTOCOLS[name].run(cond, params), None
     except MonoselectError as exc:
         return name, None, str(exc)
@@ -47,32 +53,56 @@ def compare(
     processes: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Comparison:
-    """Run ``protocols`` (default: all that apply) in parallel processes and rank them.
+    """Run ``protocols`` (default: all that apply) and rank them.
 
-    A bifunctional electrophile (X-L-X) gets the linker variants instead, ranked by the
-    mono-adduct A-L-X.
+    A bifunctional electrophile (X-L-X) gets the linker variants, ranked by the mono-adduct
+    A-L-X. ``processes``: worker processes (default 1: the runs share cached molecules and
+    compiled code, which a new process must load again).
     """
-    from monoselect.chem.molecules import resolve_electrophile
+    from monoselect.models import reagents
     from monoselect.protocols import PROTOCOLS, applicable
-    from monoselect.protocols.linker_variants import VARIANTS
 
-    el = resolve_electrophile(cond.electrophile)
-    linker = el.reactive_groups == 2
-    known = VARIANTS if linker else PROTOCOLS
-    names = list(protocols or (list(VARIANTS) if linker else applicable(el)))
-    unknown = [n for n in names if n not in known]
+    el = reagents.electrophile(cond.electrophile)
+    known = applicable(el)
+    if protocols is not None and (
+        not isinstance(protocols, list | tuple) or not all(isinstance(n, str) for n in protocols)
+    ):
+        raise InvalidInput(
+            f"protocols must be a list of names, got {protocols!r}",
+            field="protocols",
+            fix=f"e.g. [{', '.join(known[:2])}]",
+        )
+    names = list(protocols or known)
+    unknown = [n for n in names if n not in PROTOCOLS]
     if unknown:
         raise InvalidInput(
-            f"unknown protocol {unknown[0]!r}" + (" for a linker" if linker else ""),
+            f"unknown protocol {unknown[0]!r}",
             field="protocols",
             fix=f"choose from {', '.join(known)}",
         )
+    misplaced = [n for n in names if n not in known]
+    if misplaced:
+        raise InvalidInput(
+            f"{misplaced[0]} does not apply to {el.name}",
+            field="protocols",
+            fix=f"for this electrophile choose from {', '.join(known)}",
+        )
     params = params or {}
-    for key in params:
+    if not isinstance(params, dict):
+        raise InvalidInput("params must map protocol names to their settings", field="params")
+    for key, value in params.items():
         if key not in names:
             raise InvalidInput(f"parameters given for {key!r}, which is not run", field="params")
+        # a parameter typo or a wrong type fails here, for the whole comparison
+        PROTOCOLS[key].check(value)
     cond.max_seconds()  # a bad limit fails here, not in a worker
-    workers = processes if processes is not None else min(len(names), os.cpu_count() or 1)
+    if processes is not None and not 1 <= processes <= (os.cpu_count() or 1) * 4:
+        raise InvalidInput(
+            f"processes must be 1-{(os.cpu_count() or 1) * 4}, got {processes}",
+            field="processes",
+            fix="1 runs in this process (fastest for one comparison)",
+        )
+    workers = min(processes or 1, len(names))
     done: list[tuple[str, ProtocolResult | None, str | None]] = []
     if workers <= 1:
         for i, n in enumerate(names):

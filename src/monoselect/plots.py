@@ -17,18 +17,63 @@ def _time_axis(seconds):
     return seconds, "s"
 
 
-def _checked(path: str | Path) -> tuple[Path, str]:
+def check_path(path: str | Path, formats=_FORMATS, field: str = "plot") -> Path:
+    """``path`` if a picture can be written there; checked before any simulation runs."""
+    import os
+
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in _FORMATS:
+    if path.suffix.lower() not in formats:
         raise InvalidInput(
-            f"cannot write a plot as {path.name!r}",
-            field="plot",
-            fix="end the file name in .png, .svg or .html",
+            f"cannot write a picture as {path.name!r}",
+            field=field,
+            fix=f"end the file name in {', '.join(formats)}",
         )
-    if path.parent and not path.parent.exists():
-        raise InvalidInput(f"folder {path.parent} does not exist", field="plot")
-    return path, suffix
+    if len(path.name.encode()) > 200:
+        raise InvalidInput("the file name is too long", field=field, fix="use a shorter name")
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder", field=field, fix="give a file name")
+    if not parent.is_dir():
+        raise InvalidInput(
+            f"folder {parent} does not exist", field=field, fix="create it or pick another"
+        )
+    if not os.access(parent, os.W_OK) or str(parent.resolve()).startswith(("/proc", "/sys")):
+        raise InvalidInput(f"cannot write in {parent}", field=field, fix="pick another folder")
+    return path
+
+
+def _checked(path: str | Path) -> tuple[Path, str]:
+    path = check_path(path)
+    return path, path.suffix.lower()
+
+
+def commit(write, path: Path, field: str = "plot") -> Path:
+    """``write(tmp)`` to ``path``.part, then rename: a failed write leaves nothing behind."""
+    tmp = path.with_name(path.name + ".part")
+    try:
+        write(tmp)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InvalidInput(
+            f"cannot write {path}: {exc.strerror or exc}", field=field, fix="pick another place"
+        ) from None
+    return path
+
+
+def write(result, path: str | Path) -> Path:
+    """The picture of ``result`` (its family's plot) at ``path``."""
+    try:
+        writer = _WRITERS[result.kind]
+    except KeyError:
+        raise InvalidInput(
+            f"there is no plot for a {result.kind} run yet", field="plot", fix="leave --plot out"
+        ) from None
+    return writer(result, path)
+
+
+def can_plot(kind: str) -> bool:
+    return kind in _WRITERS
 
 
 def _pyplot():
@@ -45,19 +90,17 @@ def _save_pyplot(fig, path: Path) -> Path:
     """Write through a .part file so a failed save leaves nothing half-written."""
     import matplotlib.pyplot as plt
 
-    tmp = path.with_name(path.name + ".part")
-    fig.savefig(tmp, format=path.suffix.lower()[1:])
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    try:
+        return commit(lambda tmp: fig.savefig(tmp, format=path.suffix.lower()[1:]), path)
+    finally:
+        plt.close(fig)
 
 
 def _save_plotly(fig, path: Path) -> Path:
     """HTML with plotly.js written once beside the page from the installed package: no CDN."""
-    tmp = path.with_name(path.name + ".part")
-    fig.write_html(str(tmp), include_plotlyjs="directory", full_html=True)
-    tmp.replace(path)
-    return path
+    return commit(
+        lambda tmp: fig.write_html(str(tmp), include_plotlyjs="directory", full_html=True), path
+    )
 
 
 def write_time_course(result, path: str | Path) -> Path:
@@ -194,10 +237,10 @@ def write_linker(result, path: str | Path) -> Path:
 
     path, suffix = _checked(path)
     t, unit = _time_axis(result.time)
-    series = {name: [] for name in result.by_category(0)}
+    series = {result.category_names[name]: [] for name in result.by_category(0)}
     for i in range(len(result.time)):
         for name, v in result.by_category(i).items():
-            series[name].append(v)
+            series[result.category_names[name]].append(v)
     s = result.scenario
     title = f"{s.substrate} + {s.eq:g} eq {s.electrophile} (linker)"
     if suffix == ".html":
@@ -274,3 +317,6 @@ def write_mixing(report, path: str | Path) -> Path:
     ax.legend(frameon=False)
     fig.tight_layout()
     return _save_pyplot(fig, path)
+
+
+_WRITERS = {"site": write_time_course, "linker": write_linker, "mixing": write_mixing}

@@ -1,9 +1,11 @@
-"""Rich renderings of results for the terminal (the core never prints)."""
+"""Rich renderings of results: each family's result renders itself through ``RENDERERS``
+(``console.print(result)``); nothing here prints, and nothing here computes physics."""
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Group
 from rich.table import Table
+from rich.text import Text
 
 
 def _species_table(species) -> Table:
@@ -18,35 +20,43 @@ def _species_table(species) -> Table:
     return table
 
 
-def print_species(table, svg=None) -> None:
-    console = Console()
-    console.print(
-        f"[bold]{table.substrate.name}[/] + [bold]{table.electrophile.name}[/] "
-        f"({table.electrophile.class_label}); sites: {', '.join(table.substrate.sites.locants)}"
+def species(table) -> Group:
+    """The species table of a substrate and electrophile."""
+    return Group(
+        Text.from_markup(
+            f"[bold]{table.substrate.name}[/] + [bold]{table.electrophile.name}[/] "
+            f"({table.electrophile.class_label}); sites: "
+            f"{', '.join(table.substrate.sites.locants)}"
+        ),
+        _species_table(table.species),
     )
-    console.print(_species_table(table.species))
-    if svg:
-        console.print(f"structures written to {svg}")
 
 
-def print_simulation(result, plot=None) -> None:
-    console = Console()
+def _markup(text: str) -> Text:
+    return Text.from_markup(text)
+
+
+def site(result) -> Group:
+    """Fractions over time, yields, balances, protonation, species, assumptions."""
+    out = []
     o = result.outcome
     s = result.scenario
-    console.print(
-        f"[bold]{s.substrate}[/] + [bold]{s.eq:g} eq {s.electrophile}[/], "
-        f"{s.substrate_eq:g} eq substrate, {s.concentration():g} M, "
-        + (
-            "one portion"
-            if not result.problem.stages
-            else f"fed over {result.problem.feed_end / 3600:g} h"
+    out.append(
+        _markup(
+            f"[bold]{s.substrate}[/] + [bold]{s.eq:g} eq {s.electrophile}[/], "
+            f"{s.substrate_eq:g} eq substrate, {s.concentration():g} M, "
+            + (
+                "one portion"
+                if not result.problem.stages
+                else f"fed over {result.problem.feed_end / 3600:g} h"
+            )
+            + (" (inverse addition)" if s.mode == "inverse" else "")
+            + (f", {s.acid_eq:g} eq {s.acid}" if s.acid else "")
+            + (f", {s.base_eq:g} eq {s.base}" if s.base else "")
+            + f", {s.temperature_c():g} degC"
         )
-        + (" (inverse addition)" if s.mode == "inverse" else "")
-        + (f", {s.acid_eq:g} eq {s.acid}" if s.acid else "")
-        + (f", {s.base_eq:g} eq {s.base}" if s.base else "")
-        + f", {s.temperature_c():g} degC"
     )
-    console.print("[bold]Fraction of substrate units over time[/]")
+    out.append(_markup("[bold]Fraction of substrate units over time[/]"))
     table = Table()
     table.add_column("time", justify="right")
     for label in o.labels:
@@ -64,7 +74,7 @@ def print_simulation(result, plot=None) -> None:
             f"{t / 3600:.3g} h" if t >= 3600 else f"{t / 60:.3g} min" if t >= 60 else f"{t:.3g} s"
         )
         table.add_row(when, *(f"{v:.3f}" for v in o.fractions[i]))
-    console.print(table)
+    out.append(table)
     summary = Table(show_header=False)
     summary.add_row("mono yield on substrate", f"{o.mono_yield_on_substrate:.1%}")
     summary.add_row("mono yield on electrophile", f"{o.mono_yield_on_electrophile:.1%}")
@@ -76,21 +86,19 @@ def print_simulation(result, plot=None) -> None:
         f"substrate {bal['substrate_units']:.1e}, electrophile {bal['electrophile_units']:.1e}"
         + (f", protons {bal['protons']:.1e}" if result.problem.protons.active else ""),
     )
-    console.print(summary)
+    out.append(summary)
     if result.problem.protons.active:
-        console.print(_protonation_table(o))
-    console.print(_species_table(result.table.species))
-    _assumptions_and_warnings(console, result, plot)
+        out.append(_protonation_table(o))
+    out.append(_species_table(result.table.species))
+    out.extend(_assumptions_and_warnings(result))
+    return Group(*out)
 
 
-def _assumptions_and_warnings(console, result, plot=None) -> None:
-    console.print("[bold]Assumptions[/]")
-    for a in result.assumptions:
-        console.print(f"  - {a}", highlight=False)
-    for w in result.warnings:
-        console.print(f"[yellow]warning:[/] {w}", highlight=False)
-    if plot:
-        console.print(f"plot written to {plot}")
+def _assumptions_and_warnings(result) -> list:
+    out = [_markup("[bold]Assumptions[/]")]
+    out += [Text(f"  - {a}") for a in result.assumptions]
+    out += [Text.assemble(("warning: ", "yellow"), w) for w in result.warnings]
+    return out
 
 
 def _protonation_table(o) -> Table:
@@ -107,81 +115,89 @@ def _protonation_table(o) -> Table:
     return table
 
 
-def print_provenance(result) -> None:
+def provenance(result) -> Group:
     """Where every number came from: measured (source), estimated (method), user-given."""
-    console = Console()
-    console.print("[bold]Where the numbers come from[/]")
+    out = [_markup("[bold]Where the numbers come from[/]")]
     for p in result.provenance:
-        console.print(f"  [bold]{p.quantity}[/]: {p.value}", highlight=False)
-        console.print(f"      {p.origin}", highlight=False, style="dim")
+        out.append(Text.assemble("  ", (p.quantity, "bold"), f": {p.value}"))
+        out.append(Text(f"      {p.origin}", style="dim"))
+    if not result.provenance:
+        out.append(Text("  (this family lists its numbers under Assumptions)"))
+    return Group(*out)
 
 
-def print_comparison(comparison, plot=None) -> None:
+def comparison(comparison) -> Group:
     """Ranked protocols with the numbers that decide between them, then each one's notes."""
-    console = Console()
+    out = []
     c = comparison.conditions
-    console.print(
-        f"[bold]{c.substrate}[/] + [bold]{c.eq:g} eq {c.electrophile}[/], {c.scale}, {c.conc}, "
-        f"at most {c.max_substrate_eq:g} eq diamine and {c.max_time}; ranked by mono yield on "
-        f"the {c.precious}"
+    out.append(
+        _markup(
+            f"[bold]{c.substrate}[/] + [bold]{c.eq:g} eq {c.electrophile}[/], {c.scale}, {c.conc}, "
+            f"at most {c.max_substrate_eq:g} eq diamine and {c.max_time}; ranked by mono yield on "
+            f"the {c.precious}"
+        )
     )
     table = Table()
-    for col in ("#", "protocol", "mono/diamine", "mono/E", "bis", "SM", "time", "recover", "steps"):
+    rows = comparison.ranked
+    others = [max(0.0, 1.0 - r.split().get("mono") - r.bis - r.sm_left) for r in rows]
+    show_other = any(v > 5e-4 for v in others)
+    cols = ("#", "protocol", "mono/A", "mono/E", "bis", *(("other",) if show_other else ()))
+    for col in (*cols, "SM", "time", "recover"):
         table.add_column(col, justify="left" if col == "protocol" else "right")
-    for i, r in enumerate(comparison.ranked, 1):
-        mono_sub = f"{r.mono_yield_on_substrate:.1%}"
-        hours = r.time_s / 3600
+    for i, (r, other) in enumerate(zip(rows, others, strict=True), 1):
         table.add_row(
             str(i),
-            r.label,
-            mono_sub,
+            r.label + (f" ({r.steps} steps)" if r.steps > 1 else ""),
+            f"{r.mono_yield_on_substrate:.1%}",
             f"{r.mono_yield_on_electrophile:.1%}",
             f"{r.bis:.1%}",
+            *((f"{other:.1%}",) if show_other else ()),
             f"{r.sm_left:.1%}",
-            f"{hours:.3g} h",
+            f"{r.time_s / 3600:.3g} h",
             f"{r.excess_to_recover_g:.3g} g" if r.excess_to_recover_g else "-",
-            str(r.steps),
         )
-    console.print(table)
-    console.print(
-        "mono/diamine and mono/E: mono product per diamine and per electrophile charged "
-        "(overall over all steps for 'protect first'); bis and SM: of the diamine charged; "
-        "time: until mono is within 1 % of its final amount; recover: unreacted excess diamine",
-        style="dim",
+    out.append(table)
+    out.append(
+        Text(
+            "mono/A and mono/E: mono product per diamine and per electrophile charged "
+            "(overall over all steps for multi-step protocols); bis, other (linkers: bridged, "
+            "rings, oligomer) and SM: of the diamine charged, in the run that decides selectivity; "
+            "time: until mono is within 1 % of its final amount; recover: unreacted excess diamine",
+            style="dim",
+        )
     )
     for r in comparison.ranked:
-        console.print(f"[bold]{r.label}[/]")
-        for n in r.notes:
-            console.print(f"  - {n}", highlight=False)
-        for w in r.warnings:
-            console.print(f"  [yellow]warning:[/] {w}", highlight=False)
+        out.append(_markup(f"[bold]{r.label}[/]"))
+        out += [Text(f"  - {n}") for n in r.notes]
+        out += [Text.assemble("  ", ("warning: ", "yellow"), w) for w in r.warnings]
     for name, err in comparison.failed:
-        console.print(f"[red]{name} could not run:[/] {err}", highlight=False)
-    if plot:
-        console.print(f"plot written to {plot}")
+        out.append(Text.assemble((f"{name} could not run: ", "red"), err))
+    return Group(*out)
 
 
-def print_linker(result, plot=None) -> None:
+def linker(result) -> Group:
     """Where the diamine ended up with a bifunctional linker, and the species with m/z."""
-    console = Console()
+    names = result.category_names
     s = result.scenario
-    console.print(
-        f"[bold]{s.substrate}[/] ({s.substrate_eq:g} eq) + [bold]{s.eq:g} eq {s.electrophile}[/]"
-        f" (linker), {s.concentration():g} M"
-        + (f", fed over {s.addition_seconds() / 3600:g} h" if s.addition_seconds() else "")
-        + (" (inverse)" if s.mode == "inverse" else "")
-    )
+    out = [
+        _markup(
+            f"[bold]{s.substrate}[/] ({s.substrate_eq:g} eq) + "
+            f"[bold]{s.eq:g} eq {s.electrophile}[/] (linker), {s.concentration():g} M"
+            + (f", fed over {s.addition_seconds() / 3600:g} h" if s.addition_seconds() else "")
+            + (" (inverse)" if s.mode == "inverse" else "")
+        )
+    ]
     table = Table(title="Diamine units at the end", title_justify="left")
     table.add_column("what")
     table.add_column("fraction", justify="right")
-    for name, value in result.by_category().items():
-        table.add_row(name, f"{value:.1%}")
-    console.print(table)
+    for name, value in result.split().fractions.items():
+        table.add_row(names[name], f"{value:.1%}")
+    out.append(table)
     summary = Table(show_header=False)
     summary.add_row("oligomer/polymer, mass fraction", f"{result.oligomer_mass_fraction:.1%}")
     summary.add_row("linker left unreacted", f"{result.linker_left:.1%}")
     summary.add_row("A and L unit balance", f"{result.unit_residual:.1e}")
-    console.print(summary)
+    out.append(summary)
     species = Table(title="Species (up to the cap)", title_justify="left")
     for col in ("species", "what", "formula", "MW", "[M+H]+", "ring atoms", "of diamine"):
         species.add_column(col, justify="right" if col in ("MW", "[M+H]+") else "left")
@@ -189,26 +205,28 @@ def print_linker(result, plot=None) -> None:
         share = result.amounts[-1, i] * sp.n_a / result.diamine_charged
         species.add_row(
             sp.name,
-            sp.category,
+            names.get(sp.category, sp.category),
             sp.formula,
             f"{sp.mw:.2f}",
             f"{sp.mz_h:.4f}",
             str(sp.ring_atoms or "-"),
             f"{share:.1%}" if sp.n_a else "-",
         )
-    console.print(species)
-    _assumptions_and_warnings(console, result, plot)
+    out.append(species)
+    out.extend(_assumptions_and_warnings(result))
+    return Group(*out)
 
 
-def print_mixing(report, plot=None) -> None:
+def mixing(report) -> Group:
     """Da and the verdict, then mono yield with the feed zone vs stirring and vessel."""
-    console = Console()
     s = report.scenario
-    console.print(
-        f"[bold]{s.substrate}[/] + [bold]{s.eq:g} eq {s.electrophile}[/], "
-        f"{s.concentration():g} M, fed over {s.addition_seconds() / 3600:g} h at "
-        f"{(s.feed_concentration() or s.concentration()):g} M"
-    )
+    out = [
+        _markup(
+            f"[bold]{s.substrate}[/] + [bold]{s.eq:g} eq {s.electrophile}[/], "
+            f"{s.concentration():g} M, fed over {s.addition_seconds() / 3600:g} h at "
+            f"{(s.feed_concentration() or s.concentration()):g} M"
+        )
+    ]
     head = Table(show_header=False)
     head.add_row("micromixing time 1/E", f"{report.t_mix:.3g} s")
     head.add_row("reaction time 1/(k1 c)", f"{report.t_reaction:.3g} s")
@@ -218,8 +236,7 @@ def print_mixing(report, plot=None) -> None:
         f"your stirring ({report.eps:g} W/kg)",
         f"mono {report.actual.mono:.1%}, bis {report.actual.bis:.1%}",
     )
-    console.print(head)
-    console.print(report.verdict, highlight=False)
+    out += [head, Text(report.verdict)]
     for title, points in (("stirring", report.stirring), ("vessel", report.scale)):
         if not points:
             continue
@@ -228,74 +245,89 @@ def print_mixing(report, plot=None) -> None:
             table.add_column(col, justify="left" if col == title else "right")
         for p in points:
             table.add_row(p.label, f"{p.eps:g}", f"{p.mono:.1%}", f"{p.bis:.1%}", f"{p.sm:.1%}")
-        console.print(table)
-    for n in report.notes:
-        console.print(f"  - {n}", highlight=False, style="dim")
-    if plot:
-        console.print(f"plot written to {plot}")
+        out.append(table)
+    out += [Text(f"  - {n}", style="dim") for n in report.assumptions]
+    out += [Text.assemble(("warning: ", "yellow"), w) for w in report.warnings]
+    return Group(*out)
 
 
-def print_reductive(result) -> None:
-    """Both modes side by side, then the products with m/z."""
-    console = Console()
-    console.print(
-        f"[bold]{result.substrate}[/] + [bold]{result.eq:g} eq {result.aldehyde}[/], "
-        f"{result.hydride}"
-    )
+def reductive(result) -> Group:
+    """The split after workup, the aldehyde lost as alcohol, the products with m/z."""
+    s = result.scenario
+    out = [
+        _markup(
+            f"[bold]{s.substrate}[/] + [bold]{s.eq:g} eq {s.electrophile}[/], "
+            f"{result.hydride}, {result.mode}"
+        )
+    ]
     table = Table()
     for col in ("mode", "SM", "mono", "bis", "aldehyde to alcohol", "mono / aldehyde"):
         table.add_column(col, justify="left" if col == "mode" else "right")
-    for m in (result.one_pot, result.preformed):
-        table.add_row(
-            m.mode,
-            f"{m.split['SM']:.1%}",
-            f"{m.split['mono']:.1%}",
-            f"{m.split['bis']:.1%}",
-            f"{m.alcohol:.1%}",
-            f"{m.mono_yield_on_aldehyde:.1%}",
-        )
-    console.print(table)
-    console.print(_species_table(result.species))
-    for a in result.assumptions:
-        console.print(f"  - {a}", highlight=False)
-
-
-def print_resin(result) -> None:
-    """What the cleavage releases, and how resin loading trades purity for amount."""
-    console = Console()
-    product = "A-L-X" if result.linker else "mono product"
-    console.print(
-        f"[bold]{result.substrate}[/] on 2-chlorotrityl resin, then [bold]{result.electrophile}[/]"
+    split = result.split()
+    table.add_row(
+        result.mode,
+        f"{split['SM']:.1%}",
+        f"{split['mono']:.1%}",
+        f"{split['bis']:.1%}",
+        f"{result.alcohol:.1%}",
+        f"{split.mono_yield_on_electrophile:.1%}",
     )
+    out += [table, _species_table(result.species)]
+    out.extend(_assumptions_and_warnings(result))
+    return Group(*out)
+
+
+def resin(result) -> Group:
+    """What the cleavage releases, and how resin loading trades purity for amount."""
+    product = "A-L-X" if result.linker else "mono product"
+    out = [
+        _markup(
+            f"[bold]{result.substrate}[/] on 2-chlorotrityl resin, then "
+            f"[bold]{result.electrophile}[/]"
+        )
+    ]
     table = Table(title="Loading sweep (per gram of resin)", title_justify="left")
     for col in (
         "mmol/g",
         "sites in bead (M)",
         "loaded",
         "cross-linked",
-        f"{product} mmol",
-        "A-L-A mmol",
-        "diamine back mmol",
+        f"{product} mmol/g",
+        "A-L-A mmol/g",
+        "diamine back mmol/g",
         "purity",
     ):
         table.add_column(col, justify="right")
-    rows = result.sweep or (result.point,)
-    for p in rows:
+    grams = result.resin_g
+    for p in result.sweep or (result.point,):
         mark = " <" if abs(p.loading - result.point.loading) < 1e-12 else ""
         table.add_row(
             f"{p.loading * 1:g}{mark}",
             f"{p.site_conc:.3g}",
             f"{p.loaded:.1%}",
             f"{p.cross_linked:.1%}",
-            f"{p.product:.3g}",
-            f"{p.bridged:.3g}",
-            f"{p.diamine_back:.3g}",
+            f"{p.product / grams:.3g}",
+            f"{p.bridged / grams:.3g}",
+            f"{p.diamine_back / grams:.3g}",
             f"{p.purity:.1%}",
         )
-    console.print(table)
-    console.print(
-        f"diamine left in the loading solution (recoverable): "
-        f"{result.diamine_recoverable_mmol:.3g} mmol"
+    out.append(table)
+    split = result.split()
+    out.append(
+        Text(
+            f"at {result.point.loading:g} mmol/g: {split['mono']:.1%} of the diamine charged "
+            f"comes off as {product}; diamine left in the loading solution (recoverable): "
+            f"{result.diamine_recoverable_mmol:.3g} mmol"
+        )
     )
-    for a in result.assumptions:
-        console.print(f"  - {a}", highlight=False)
+    out.extend(_assumptions_and_warnings(result))
+    return Group(*out)
+
+
+RENDERERS = {
+    "site": site,
+    "linker": linker,
+    "resin": resin,
+    "reductive": reductive,
+    "mixing": mixing,
+}

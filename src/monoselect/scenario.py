@@ -1,37 +1,257 @@
-"""The Scenario: what the chemist asks, validated once, with units resolved at this edge."""
+"""The Scenario: what the chemist asks, validated once, with units resolved at this edge.
+
+Every quantity is read once, when the Scenario is made, and kept in engine units (mol, L,
+mol/L, s, K); the accessors return those numbers. A Scenario is never copied with
+``model_copy(update=...)`` (that would skip validation and keep stale values): ``evolve``
+makes a new, re-validated one.
+
+The options of the other reaction families are parts of the Scenario (``linker``,
+``resin``, ``reductive``, ``mixing``), so every command reads the same file format and the
+same core flags.
+"""
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from monoselect.errors import InvalidInput
-from monoselect.units import parse_quantity
+from monoselect.units import parse_quantity as _parse_quantity
 
 Quantity = float | int | str
 
+# How long a run lasts when the user gives no time. The site family stops when the limiting
+# reagent is spent (to SPENT_TOL of its charge), bounded by TIME_CAP_S; families without
+# that stop (linkers, resin, reductive amination, mixing) run DEFAULT_RUN_S. One place for
+# both, so no family picks its own.
+TIME_CAP_S = 7 * 86400.0
+DEFAULT_RUN_S = 24 * 3600.0
+SPENT_TOL = 1e-9
 
-class FeedStep(BaseModel):
-    """One stage of a multi-stage feed: ``eq`` of the fed reagent over ``time`` (0 eq = hold)."""
+
+@lru_cache(maxsize=4096)
+def _parse_cached(value, dimension: str, field: str) -> float:
+    return _parse_quantity(value, dimension, field)
+
+
+def parse_quantity(value, dimension: str, field: str) -> float:
+    """units.parse_quantity, cached for the hashable values a Scenario holds (variants of
+    one scenario in a comparison repeat the same texts)."""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return _parse_cached(value, dimension, field)
+    return _parse_quantity(value, dimension, field)
+
+
+class _Spec(BaseModel):
+    """Frozen, validated, no unknown keys: the base of every part of a Scenario."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FeedStep(_Spec):
+    """One stage of a multi-stage feed: ``eq`` of the fed reagent over ``time`` (0 eq = hold)."""
+
     eq: float = Field(ge=0)
     time: Quantity
+    _seconds: float = PrivateAttr(0.0)
 
-    @property
-    def seconds(self) -> float:
+    @field_validator("eq")
+    @classmethod
+    def _finite(cls, v):
+        if not math.isfinite(v):
+            raise ValueError(f"must be a finite number, got {v}")
+        return v
+
+    @model_validator(mode="after")
+    def _read(self):
         value = parse_quantity(self.time, "time", "feed.time")
         if value < 0:
             raise InvalidInput(f"feed time must be >= 0, got {self.time}", field="feed.time")
-        return value
+        self._seconds = value
+        return self
+
+    @property
+    def seconds(self) -> float:
+        return self._seconds
 
 
-class Scenario(BaseModel):
+class LinkerSpec(_Spec):
+    """Step growth with a bifunctional electrophile: chain cap and effective molarities."""
+
+    cap: int = Field(8, ge=3, le=40, description="longest chain kept explicit (units)")
+    em: dict[int, float] | None = Field(
+        None, description="effective molarity (mol/L) by ring size, overriding the table"
+    )
+
+    @field_validator("em")
+    @classmethod
+    def _em_ok(cls, v):
+        for size, value in (v or {}).items():
+            if not (size >= 3 and value >= 0 and math.isfinite(value)):
+                raise ValueError(
+                    f"effective molarity {size}={value} is not a ring size >= 3 with EM >= 0; "
+                    "give it like '8=0.01' (ring atoms = mol/L)"
+                )
+        return v
+
+
+class ResinSpec(_Spec):
+    """Solid phase on 2-chlorotrityl resin. The Scenario's ``scale`` is the resin sites,
+    ``substrate_eq`` the diamine per site in the loading solution and ``eq`` the
+    electrophile per site; defaults for loading and swelling come from data/resin.yaml."""
+
+    mass: Quantity | None = Field(None, description="resin mass; sites = mass x loading")
+    loading: Quantity | None = Field(None, description="resin loading, e.g. '1.2 mmol/g'")
+    swelling: Quantity | None = Field(None, description="swollen volume, e.g. '5 mL/g'")
+    loading_conc: Quantity = Field("0.5 M", description="diamine in the loading solution")
+    load_time: Quantity = "2 h"
+    sweep: bool = Field(True, description="also report purity against resin loading")
+    _si: dict = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _read(self):
+        from monoselect.data import load_yaml
+
+        data = load_yaml("resin.yaml")
+        self._si = {
+            "loading": _positive(
+                parse_quantity(
+                    self.loading if self.loading is not None else data["loading_mmol_per_g"],
+                    "loading",
+                    "resin.loading",
+                ),
+                "resin.loading",
+                "1.2 mmol/g",
+            ),
+            "swelling": _positive(
+                parse_quantity(
+                    self.swelling if self.swelling is not None else data["swelling_mL_per_g"],
+                    "swelling",
+                    "resin.swelling",
+                ),
+                "resin.swelling",
+                "5 mL/g",
+            ),
+            "mass": None
+            if self.mass is None
+            else _positive(parse_quantity(self.mass, "mass", "resin.mass"), "resin.mass", "1 g"),
+            "loading_conc": _positive(
+                parse_quantity(self.loading_conc, "concentration", "resin.loading_conc"),
+                "resin.loading_conc",
+                "0.5 M",
+            ),
+            "load_time": _positive(
+                parse_quantity(self.load_time, "time", "resin.load_time"),
+                "resin.load_time",
+                "2 h",
+            ),
+        }
+        return self
+
+    def si(self, name: str) -> float:
+        """mass in kg, loading in mol/kg, swelling in L/kg, loading_conc in mol/L,
+        load_time in s."""
+        return self._si[name]
+
+
+class ReductiveSpec(_Spec):
+    """Reductive amination: the hydride, and how long the imine forms before it goes in."""
+
+    hydride: str = "NaBH(OAc)3"
+    hydride_eq: float = Field(1.5, description="hydride equivalents per diamine")
+    pre_time: Quantity = Field(0, description="imine pre-formation before the hydride; 0 = one pot")
+    dehydrating: bool = Field(False, description="sieves / MgSO4 during pre-formation")
+    _pre: float = PrivateAttr(0.0)
+
+    @field_validator("hydride_eq")
+    @classmethod
+    def _eq_ok(cls, v):
+        if not (v > 0 and math.isfinite(v)):
+            raise ValueError(f"hydride equivalents must be > 0, got {v}")
+        return v
+
+    @model_validator(mode="after")
+    def _read(self):
+        value = parse_quantity(self.pre_time, "time", "reductive.pre_time")
+        if value < 0:
+            raise InvalidInput(
+                f"pre-formation time must be >= 0, got {self.pre_time}",
+                field="reductive.pre_time",
+            )
+        self._pre = value
+        return self
+
+    @property
+    def pre_seconds(self) -> float:
+        return self._pre
+
+    @property
+    def preformed(self) -> bool:
+        return self._pre > 0
+
+
+FEED_POINTS = ("average", "surface", "impeller")
+
+
+class MixingSpec(_Spec):
+    """Stirring and vessel for the engulfment model of the feed zone."""
+
+    power: Quantity = Field("0.3 W/kg", description="power per mass at the feed point")
+    viscosity: Quantity = Field("0.6 cSt", description="kinematic viscosity")
+    stirrer_rpm: float | None = Field(None, description="replaces power by Np N^3 D^5 / V")
+    impeller_diameter: Quantity = "3 cm"
+    power_number: float = Field(1.0, description="impeller power number Np (turbulent)")
+    feed_point: Literal["average", "surface", "impeller"] = "average"
+    blobs: int = Field(20, ge=1, le=400, description="feed portions in the engulfment model")
+    sweeps: bool = Field(True, description="also sweep stirring power and vessel size")
+    _si: dict = PrivateAttr(default_factory=dict)
+
+    @field_validator("stirrer_rpm", "power_number")
+    @classmethod
+    def _positive_number(cls, v, info):
+        if v is not None and not (v > 0 and math.isfinite(v)):
+            raise ValueError(f"{info.field_name.replace('_', ' ')} must be > 0, got {v}")
+        return v
+
+    @model_validator(mode="after")
+    def _read(self):
+        self._si = {
+            "power": _positive(
+                parse_quantity(self.power, "power_per_mass", "mixing.power"),
+                "mixing.power",
+                "0.3 W/kg",
+            ),
+            "viscosity": _positive(
+                parse_quantity(self.viscosity, "kinematic_viscosity", "mixing.viscosity"),
+                "mixing.viscosity",
+                "0.6 cSt",
+            ),
+            "impeller_diameter": _positive(
+                parse_quantity(self.impeller_diameter, "length", "mixing.impeller_diameter"),
+                "mixing.impeller_diameter",
+                "3 cm",
+            ),
+        }
+        return self
+
+    def si(self, name: str) -> float:
+        """power in W/kg, viscosity in m^2/s, impeller_diameter in m."""
+        return self._si[name]
+
+
+class Scenario(_Spec):
     """Substrate + electrophile + how they are brought together. Amounts are per ``scale``."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     substrate: str = "1,4-diazepane"
     electrophile: str = "Boc2O"
@@ -63,6 +283,11 @@ class Scenario(BaseModel):
     kappa: float | None = None
     rho: float | None = None
     k: Quantity | None = Field(None, description="per-site rate constant of a fresh site, L/mol/s")
+    linker: LinkerSpec | None = Field(None, description="bifunctional electrophiles")
+    resin: ResinSpec | None = Field(None, description="run on 2-chlorotrityl resin")
+    reductive: ReductiveSpec | None = Field(None, description="reductive amination")
+    mixing: MixingSpec | None = Field(None, description="engulfment model of the feed zone")
+    _si: dict = PrivateAttr(default_factory=dict)
 
     @field_validator("acid_eq", "base_eq")
     @classmethod
@@ -90,6 +315,13 @@ class Scenario(BaseModel):
             raise ValueError(f"must be >= 0, got {v}")
         return v
 
+    @field_validator("stop_conversion")
+    @classmethod
+    def _conversion_ok(cls, v):
+        if v is not None and not 0 < v <= 1:
+            raise ValueError(f"stop conversion must be in (0, 1], got {v}")
+        return v
+
     @model_validator(mode="after")
     def _one_ratio(self):
         if self.kappa is not None and self.rho is not None:
@@ -97,57 +329,79 @@ class Scenario(BaseModel):
         return self
 
     @model_validator(mode="after")
-    def _units_readable(self):
+    def _read_quantities(self):
         """Read every quantity once here, so a bad unit fails where the scenario is made."""
-        self.resolved()
-        return self
-
-    # resolved quantities (engine units) -------------------------------------------------
-    def amount(self) -> float:
-        return _positive(parse_quantity(self.scale, "amount", "scale"), "scale", "10 mmol")
-
-    def concentration(self) -> float:
-        return _positive(parse_quantity(self.conc, "concentration", "conc"), "conc", "0.2 M")
-
-    def feed_concentration(self) -> float | None:
-        if self.feed_conc is None:
-            return None
-        return _positive(
-            parse_quantity(self.feed_conc, "concentration", "feed_conc"), "feed_conc", "1 M"
-        )
-
-    def addition_seconds(self) -> float:
-        value = parse_quantity(self.addition_time, "time", "addition_time")
-        if value < 0:
+        si = {
+            "scale": _positive(parse_quantity(self.scale, "amount", "scale"), "scale", "10 mmol"),
+            "conc": _positive(parse_quantity(self.conc, "concentration", "conc"), "conc", "0.2 M"),
+            "feed_conc": None
+            if self.feed_conc is None
+            else _positive(
+                parse_quantity(self.feed_conc, "concentration", "feed_conc"), "feed_conc", "1 M"
+            ),
+            "addition_time": parse_quantity(self.addition_time, "time", "addition_time"),
+            "time": math.inf
+            if self.time is None
+            else _positive(parse_quantity(self.time, "time", "time"), "time", "5 h"),
+            "temperature": parse_quantity(self.temperature, "temperature", "temperature"),
+            "k": None
+            if self.k is None
+            else _positive(parse_quantity(self.k, "rate_constant", "k"), "k", "0.01 L/mol/s"),
+        }
+        if si["addition_time"] < 0:
             raise InvalidInput(
                 f"addition time must be >= 0, got {self.addition_time}", field="addition_time"
             )
-        return value
-
-    def total_seconds(self) -> float:
-        if self.time is None:
-            return math.inf
-        return _positive(parse_quantity(self.time, "time", "time"), "time", "5 h")
-
-    def temperature_c(self) -> float:
-        kelvin = parse_quantity(self.temperature, "temperature", "temperature")
-        if not 150.0 < kelvin < 500.0:
+        if not 150.0 < si["temperature"] < 500.0:
             raise InvalidInput(
                 f"temperature {self.temperature} is outside 150-500 K",
                 field="temperature",
                 fix="give it like '0 degC' or '298 K'",
             )
-        return kelvin - 273.15
+        self._si = si
+        return self
+
+    # resolved quantities (engine units), read once at validation -------------------------
+    def amount(self) -> float:
+        """mol of 1 eq."""
+        return self._si["scale"]
+
+    def concentration(self) -> float:
+        """mol/L of the reagent in the flask at the start."""
+        return self._si["conc"]
+
+    def feed_concentration(self) -> float | None:
+        return self._si["feed_conc"]
+
+    def addition_seconds(self) -> float:
+        return self._si["addition_time"]
+
+    def total_seconds(self) -> float:
+        """The user's run time, or inf: until the limiting reagent is spent."""
+        return self._si["time"]
+
+    def run_seconds(self, at_least: float = 0.0) -> float:
+        """A finite run time for families that cannot stop when a reagent is spent: the
+        user's, or DEFAULT_RUN_S (and never shorter than ``at_least``, e.g. a feed)."""
+        t = self._si["time"]
+        return t if math.isfinite(t) else max(DEFAULT_RUN_S, at_least)
+
+    def temperature_c(self) -> float:
+        return self._si["temperature"] - 273.15
 
     def rate_constant(self) -> float | None:
-        if self.k is None:
-            return None
-        return _positive(parse_quantity(self.k, "rate_constant", "k"), "k", "0.01 L/mol/s")
+        return self._si["k"]
+
+    def evolve(self, **changes) -> Scenario:
+        """A new Scenario with ``changes`` applied, validated again (None keeps a field's
+        default only where the field allows None: use it to clear ``time``, ``feed``...)."""
+        data = self.model_dump(exclude_unset=True)
+        data.update(changes)
+        return build(Scenario, data, where="scenario")
 
     def resolved(self) -> dict:
         """The scenario echoed back with every quantity in stated units."""
-        feed_c = self.feed_concentration()
-        return {
+        out = {
             "substrate": self.substrate,
             "electrophile": self.electrophile,
             "eq": self.eq,
@@ -155,7 +409,7 @@ class Scenario(BaseModel):
             "scale_mmol": self.amount() * 1e3,
             "conc_M": self.concentration(),
             "addition_time_s": self.addition_seconds(),
-            "feed_conc_M": feed_c,
+            "feed_conc_M": self.feed_concentration(),
             "mode": self.mode,
             "feed": [{"eq": s.eq, "time_s": s.seconds} for s in self.feed] if self.feed else None,
             "time_s": None if self.time is None else self.total_seconds(),
@@ -169,6 +423,11 @@ class Scenario(BaseModel):
             "rho": self.rho,
             "k_L_per_mol_s": self.rate_constant(),
         }
+        for part in ("linker", "resin", "reductive", "mixing"):
+            spec = getattr(self, part)
+            if spec is not None:
+                out[part] = spec.model_dump()
+        return out
 
 
 def _positive(value: float, field: str, example: str) -> float:
@@ -187,6 +446,9 @@ def build(model: type[BaseModel], fields: dict, *, where: str, prefix: str = "")
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"]) or where
+        cause = err.get("ctx", {}).get("error")
+        if isinstance(cause, InvalidInput):  # raised by a validator: keep its field and fix
+            raise InvalidInput(cause.message, field=cause.field, fix=cause.fix) from None
         raise InvalidInput(err["msg"].removeprefix("Value error, "), field=prefix + loc) from None
 
 
@@ -207,7 +469,14 @@ def read_mapping(path, what: str = "scenario") -> dict:
         raise InvalidInput(
             f"no {what} file at {p}", field=what, fix="give the path of a .yaml or .json file"
         )
-    text = p.read_text(encoding="utf-8")
+    if p.stat().st_size > 1_000_000:
+        raise InvalidInput(f"{p} is over 1 MB; a {what} file is a few lines", field=what)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            f"{p} is not UTF-8 text", field=what, fix="save the file as UTF-8 (plain text)"
+        ) from None
     try:
         data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
     except Exception as exc:

@@ -12,6 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from monoselect.chem.pka import Basicity
+from monoselect.results import Provenance
+
+__all__ = ["Provenance", "Reactivity", "arrhenius", "site_rate_constant"]
 
 R_KJ = 8.314462618e-3  # kJ/mol/K
 T_REF_K = 298.15
@@ -20,15 +23,6 @@ T_REF_K = 298.15
 def arrhenius(ea_kj: float, temp_c: float) -> float:
     """k(T)/k(25 degC) for activation energy ``ea_kj``."""
     return math.exp(-ea_kj / R_KJ * (1.0 / (temp_c + 273.15) - 1.0 / T_REF_K))
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """Where one number came from: measured (with source), estimated (with method), given."""
-
-    quantity: str
-    value: str
-    origin: str
 
 
 @dataclass(frozen=True)

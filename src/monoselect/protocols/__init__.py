@@ -1,4 +1,5 @@
-"""Protocols, one module each with one interface: ``Params`` and ``run(conditions, params)``."""
+"""Protocols, every one registered alike: a name, a label, its parameters (with units and
+the defaults a chemist would pick), where it applies, and ``run(conditions, params)``."""
 
 from __future__ import annotations
 
@@ -7,29 +8,31 @@ from monoselect.protocols import (
     excess,
     hcl_salt,
     inverse,
+    linker_variants,
     on_resin,
     protect,
-    reductive_one_pot,
-    reductive_preformed,
+    reductive_modes,
     slow_addition,
 )
+from monoselect.protocols.base import Protocol
 
-PROTOCOLS = {
-    m.NAME: m
-    for m in (
-        direct,
-        excess,
-        slow_addition,
-        inverse,
-        hcl_salt,
-        protect,
-        on_resin,
-        reductive_one_pot,
-        reductive_preformed,
+PROTOCOLS: dict[str, Protocol] = {
+    p.name: p
+    for p in (
+        direct.PROTOCOL,
+        excess.PROTOCOL,
+        slow_addition.PROTOCOL,
+        inverse.PROTOCOL,
+        hcl_salt.PROTOCOL,
+        protect.PROTOCOL,
+        on_resin.PROTOCOL,
+        reductive_modes.ONE_POT,
+        reductive_modes.PREFORMED,
+        *linker_variants.PROTOCOLS,
     )
 }
 
 
 def applicable(electrophile) -> list[str]:
-    """The protocols that apply to ``electrophile`` (reductive amination needs an aldehyde)."""
-    return [n for n, m in PROTOCOLS.items() if getattr(m, "applies", lambda _e: True)(electrophile)]
+    """The protocols that apply to ``electrophile``, in registry order."""
+    return [n for n, p in PROTOCOLS.items() if p.applies(electrophile)]

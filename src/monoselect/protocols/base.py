@@ -2,13 +2,14 @@
 
 A protocol turns ``Conditions`` (substrate, electrophile, scale, limits) and its own
 parameters (with units and the defaults a chemist would pick) into one or more scenarios,
-simulates them with the same engine, and reports the same numbers, so protocols can be
-ranked on one footing.
+simulates them with ``models.simulate`` and reads the Result only through its interface
+(``split()``, ``to_dict()``), so protocols of every family rank on one footing.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -16,8 +17,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from monoselect.errors import InvalidInput
-from monoselect.scenario import Quantity, Scenario, build, make_scenario
-from monoselect.units import parse_quantity
+from monoselect.results import Result, Split
+from monoselect.scenario import Quantity, Scenario, build, make_scenario, parse_quantity
 
 # eq of base per eq of acid the reaction releases when base is "auto": the usual 20 % bench
 # excess (a convention, not a measured optimum)
@@ -55,6 +56,22 @@ class Conditions(BaseModel):
             raise ValueError(f"{info.field_name} must be > 0, got {v}")
         return v
 
+    @field_validator("base_eq")
+    @classmethod
+    def _base_eq(cls, v):
+        if v is not None and not (v >= 0 and math.isfinite(v)):
+            raise ValueError(f"base_eq must be >= 0, got {v}")
+        return v
+
+    @field_validator("base")
+    @classmethod
+    def _known_base(cls, v):
+        if v not in (None, "auto", "none"):
+            from monoselect.models import reagents
+
+            reagents.acid_base(v, "base", "base")  # an unknown base fails here, for all
+        return v
+
     def max_seconds(self) -> float:
         value = parse_quantity(self.max_time, "time", "max_time")
         if not value > 0:
@@ -79,71 +96,69 @@ def make_conditions(**fields) -> Conditions:
 
 @dataclass(frozen=True)
 class ProtocolResult:
-    """One protocol simulated: the main run's Outcome plus the numbers that rank protocols.
+    """One protocol simulated: the Result of the run that decides selectivity plus what
+    ranks protocols (time, material to recover, steps).
 
     Yields are of the mono product (all regioisomers) on the diamine charged and on the
-    electrophile charged; ``bis`` and ``sm_left`` are fractions of the diamine charged.
+    electrophile charged; a multi-step protocol gives its overall yields in ``yields``.
     """
 
     name: str
     label: str
-    scenario: Scenario
-    result: object  # SimulationResult of the step that decides selectivity
-    mono_yield_on_substrate: float
-    mono_yield_on_electrophile: float
-    bis: float
-    sm_left: float
-    time_s: float  # until the mono amount is within 1 % of its final value
-    substrate_left_mmol: float
-    excess_to_recover_g: float
+    result: Result
+    time_s: float  # until the mono amount is within 1 % of its final value, or the run
+    substrate_left_mmol: float = 0.0
+    excess_to_recover_g: float = 0.0
     steps: int = 1
-    overall_yield: float | None = None  # multi-step protocols: product of the step yields
+    yields: tuple[float, float] | None = None  # overall (on diamine, on electrophile)
     notes: tuple[str, ...] = ()
     curve_eq: tuple[float, ...] = ()
     curve_mono_yield: tuple[float, ...] = ()  # mono yield on the precious reagent vs eq
     extra: dict = field(default_factory=dict)
+    step_results: tuple[Result, ...] = ()  # every simulated step, in order (multi-step)
 
     @property
-    def outcome(self):
-        return self.result.outcome
+    def scenario(self) -> Scenario:
+        return self.result.scenario
+
+    def split(self) -> Split:
+        return self.result.split()
+
+    @property
+    def mono_yield_on_substrate(self) -> float:
+        return self.yields[0] if self.yields else self.split().mono_yield_on_substrate
+
+    @property
+    def mono_yield_on_electrophile(self) -> float:
+        return self.yields[1] if self.yields else self.split().mono_yield_on_electrophile
+
+    @property
+    def overall_yield(self) -> float | None:
+        return self.yields[0] if self.yields else None
+
+    @property
+    def bis(self) -> float:
+        return self.split().get("bis")
+
+    @property
+    def sm_left(self) -> float:
+        return self.split().get("SM")
 
     @property
     def warnings(self) -> tuple[str, ...]:
         return self.result.warnings
 
     def ranking_yield(self, precious: str) -> float:
-        if self.overall_yield is not None:
-            return self.overall_yield
-        if precious == "electrophile":
+        if precious == "electrophile" and self.yields is None:
             return self.mono_yield_on_electrophile
         return self.mono_yield_on_substrate
 
-    def _fractions(self) -> dict:
-        if hasattr(self.result, "outcome"):
-            return self.result.outcome.final_fractions
-        if hasattr(self.result, "by_category"):
-            return self.result.by_category()
-        return {"SM": self.sm_left, "mono": self.mono_yield_on_substrate, "bis": self.bis}
-
-    @property
-    def _has_protons(self) -> bool:
-        problem = getattr(self.result, "problem", None)
-        return bool(problem is not None and problem.protons.active)
-
-    def _speciation(self) -> dict:
-        """Protonation of each species at the start and the end of the run."""
-        o = self.result.outcome
-        out = {}
-        for i, label in enumerate(o.labels):
-            p = o.protonation(i)
-            out[label] = {
-                "start": {f"{n}H+": float(v) for n, v in enumerate(p[0])},
-                "end": {f"{n}H+": float(v) for n, v in enumerate(p[-1])},
-            }
-        return out
-
-    def summary(self) -> dict:
-        """JSON-ready numbers (no arrays)."""
+    def to_dict(self) -> dict:
+        """JSON-ready numbers: the ranking numbers, then the run's own Result keys (without
+        its time course: ``monoselect simulate`` of the scenario gives that)."""
+        run = self.result.to_dict()
+        for key in ("time_course", "speciation"):
+            run.pop(key, None)
         return {
             "protocol": self.name,
             "label": self.label,
@@ -156,22 +171,47 @@ class ProtocolResult:
             "excess_to_recover_g": self.excess_to_recover_g,
             "steps": self.steps,
             "overall_yield": self.overall_yield,
-            "fractions": self._fractions(),
             "notes": list(self.notes),
-            "warnings": list(self.warnings),
-            "scenario": self.scenario.resolved(),
             "curve": {"eq": list(self.curve_eq), "mono_yield": list(self.curve_mono_yield)},
-            **({"speciation": self._speciation()} if self._has_protons else {}),
             **({"extra": self.extra} if self.extra else {}),
+            "run": run,
         }
 
 
-def _time_to_99(outcome) -> float:
-    """When the mono product first reaches 99 % of its final amount (s)."""
-    mono = outcome.amounts[:, np.asarray(outcome.degree) == 1].sum(axis=1)
-    if mono[-1] <= 0:
-        return float(outcome.time[-1])
-    return float(outcome.time[np.argmax(mono >= 0.99 * mono[-1])])
+@dataclass(frozen=True)
+class Protocol:
+    """A registered protocol: its parameters, where it applies, and how it runs."""
+
+    name: str
+    label: str
+    params: type[BaseModel]
+    run_fn: Callable[[Conditions, BaseModel], ProtocolResult]
+    applies: Callable[[object], bool]
+    what: str = ""
+
+    def check(self, params: dict | BaseModel | None) -> BaseModel:
+        """The validated parameters, or one InvalidInput naming the parameter."""
+        from monoselect.protocols.params import read_params
+
+        if params is not None and not isinstance(params, dict | BaseModel):
+            raise InvalidInput(
+                f"parameters of {self.name} must be a mapping, got {params!r}",
+                field=f"params.{self.name}",
+                fix="give them like {addition_time: 2 h}",
+            )
+        return read_params(self.params, params, self.name)
+
+    def run(self, cond: Conditions, params: dict | BaseModel | None = None) -> ProtocolResult:
+        return self.run_fn(cond, self.check(params))
+
+
+class NoParams(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def one_ended(electrophile) -> bool:
+    """Site-family protocols: one reactive group, not an aldehyde (that is reductive)."""
+    return electrophile.reactive_groups == 1 and electrophile.class_name != "aldehyde"
 
 
 def scenario_for(cond: Conditions, **fields) -> Scenario:
@@ -191,7 +231,6 @@ def scenario_for(cond: Conditions, **fields) -> Scenario:
 def summarise(
     name: str,
     label: str,
-    scenario: Scenario,
     result,
     *,
     precious: str,
@@ -199,15 +238,14 @@ def summarise(
     curve: bool = True,
     **extra_fields,
 ) -> ProtocolResult:
-    """The ranking numbers of one simulated scenario (and its mono-yield-vs-eq curve)."""
-    from monoselect.api import sweep_equivalents
+    """The ranking numbers of one simulated site-family scenario, with its
+    mono-yield-vs-eq curve (one compiled sweep over the same species table)."""
+    from monoselect.models.site import sweep_equivalents
 
     o = result.outcome
-    table = result.table
-    n_sub = o.substrate_charged
-    mono = o.by_degree(1)
+    scenario = result.scenario
     left = float(o.amounts[-1, 0])
-    excess_g = left * table.species[0].mw if scenario.substrate_eq > 1 else 0.0
+    excess_g = left * result.table.species[0].mw if scenario.substrate_eq > 1 else 0.0
     curve_eq, curve_y = (), ()
     if curve:
         # x axis: electrophile eq per diamine charged
@@ -223,13 +261,8 @@ def summarise(
     return ProtocolResult(
         name=name,
         label=label,
-        scenario=scenario,
         result=result,
-        mono_yield_on_substrate=mono / n_sub,
-        mono_yield_on_electrophile=mono / o.electrophile_charged if o.electrophile_charged else 0.0,
-        bis=o.by_degree(2) / n_sub if max(o.degree) >= 2 else 0.0,
-        sm_left=left / n_sub,
-        time_s=_time_to_99(o),
+        time_s=result.time_to_99(),
         substrate_left_mmol=left * 1e3,
         excess_to_recover_g=excess_g,
         notes=tuple(notes),

@@ -5,12 +5,16 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from monoselect.errors import InvalidInput
-from monoselect.protocols.base import Conditions, ProtocolResult, scenario_for, summarise
-from monoselect.protocols.params import read_params
+from monoselect.models import reagents, simulate
+from monoselect.protocols.base import (
+    Conditions,
+    Protocol,
+    ProtocolResult,
+    one_ended,
+    scenario_for,
+    summarise,
+)
 from monoselect.scenario import Quantity
-
-NAME = "excess"
-LABEL = "excess diamine"
 
 
 class Params(BaseModel):
@@ -19,11 +23,7 @@ class Params(BaseModel):
     addition_time: Quantity = "0 min"
 
 
-def run(cond: Conditions, params=None) -> ProtocolResult:
-    from monoselect.api import simulate
-    from monoselect.chem.molecules import resolve_electrophile
-
-    p = read_params(Params, params, NAME)
+def run(cond: Conditions, p: Params) -> ProtocolResult:
     n = min(p.substrate_eq, cond.max_substrate_eq)
     if n <= 1.0:
         raise InvalidInput(
@@ -31,7 +31,7 @@ def run(cond: Conditions, params=None) -> ProtocolResult:
             field="max_substrate_eq",
             fix="allow more than 1 eq of diamine, or leave this protocol out",
         )
-    base, base_eq = cond.base_for(resolve_electrophile(cond.electrophile).releases)
+    base, base_eq = cond.base_for(reagents.electrophile(cond.electrophile).releases)
     # eq is per diamine in the scenario: the electrophile charge stays cond.eq x scale
     scenario = scenario_for(
         cond,
@@ -50,11 +50,13 @@ def run(cond: Conditions, params=None) -> ProtocolResult:
         "distillation or an acid wash",
     )
     return summarise(
-        NAME,
-        LABEL,
-        scenario,
+        PROTOCOL.name,
+        PROTOCOL.label,
         result,
         precious=cond.precious,
         notes=notes,
         extra={"diamine_used_g": used_g},
     )
+
+
+PROTOCOL = Protocol("excess", "excess diamine", Params, run, one_ended)

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from monoselect.protocols.base import Conditions, ProtocolResult, scenario_for, summarise
-from monoselect.protocols.params import read_params
+from monoselect.models import reagents, simulate
+from monoselect.protocols.base import (
+    Conditions,
+    Protocol,
+    ProtocolResult,
+    one_ended,
+    scenario_for,
+    summarise,
+)
 from monoselect.scenario import Quantity
 
-NAME = "hcl_salt"
-LABEL = "HCl salt"
+STATE_NAMES = ("free base", "monocation", "dication", "trication", "tetracation")
 
 
 class Params(BaseModel):
@@ -25,12 +31,8 @@ class Params(BaseModel):
     addition_time: Quantity = Field("30 min", description="electrophile added dropwise")
 
 
-def run(cond: Conditions, params=None) -> ProtocolResult:
-    from monoselect.api import simulate
-    from monoselect.chem.molecules import resolve_electrophile
-
-    p = read_params(Params, params, NAME)
-    el = resolve_electrophile(cond.electrophile)
+def run(cond: Conditions, p: Params) -> ProtocolResult:
+    el = reagents.electrophile(cond.electrophile)
     base = cond.base if cond.base not in (None, "none", "auto") else None
     base_eq = (cond.base_eq if cond.base_eq is not None else 1.2 * cond.eq) if base else 0.0
     scenario = scenario_for(
@@ -45,10 +47,9 @@ def run(cond: Conditions, params=None) -> ProtocolResult:
     result = simulate(scenario)
     o = result.outcome
     sm_states = o.protonation(0)[0]
-    names = ["free base", "monocation", "dication", "trication", "tetracation"]
     notes = [
         f"{p.acid_eq:g} eq {p.acid} first: at the start the diamine is "
-        + ", ".join(f"{v:.1%} {names[n]}" for n, v in enumerate(sm_states) if v > 5e-4)
+        + ", ".join(f"{v:.1%} {STATE_NAMES[n]}" for n, v in enumerate(sm_states) if v > 5e-4)
     ]
     if el.releases != "none" and not base:
         notes.append(
@@ -57,4 +58,21 @@ def run(cond: Conditions, params=None) -> ProtocolResult:
         )
     if base:
         notes.append(f"{base_eq:g} eq {base} added: it takes the protons back from the salt")
-    return summarise(NAME, LABEL, scenario, result, precious=cond.precious, notes=notes)
+    speciation = {
+        label: {
+            when: {f"{n}H+": float(v) for n, v in enumerate(o.protonation(i)[row])}
+            for when, row in (("start", 0), ("end", -1))
+        }
+        for i, label in enumerate(o.labels)
+    }
+    return summarise(
+        PROTOCOL.name,
+        PROTOCOL.label,
+        result,
+        precious=cond.precious,
+        notes=notes,
+        extra={"speciation": speciation},
+    )
+
+
+PROTOCOL = Protocol("hcl_salt", "HCl salt", Params, run, one_ended)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from monoselect.protocols.base import Conditions, ProtocolResult, scenario_for, summarise
-from monoselect.protocols.params import read_params
+from monoselect.models import reagents, simulate
+from monoselect.protocols.base import (
+    Conditions,
+    Protocol,
+    ProtocolResult,
+    one_ended,
+    scenario_for,
+    summarise,
+)
 from monoselect.scenario import Quantity
-
-NAME = "inverse"
-LABEL = "inverse"
 
 
 class Params(BaseModel):
@@ -18,12 +22,8 @@ class Params(BaseModel):
     feed_conc: Quantity | None = None
 
 
-def run(cond: Conditions, params=None) -> ProtocolResult:
-    from monoselect.api import simulate
-    from monoselect.chem.molecules import resolve_electrophile
-
-    p = read_params(Params, params, NAME)
-    base, base_eq = cond.base_for(resolve_electrophile(cond.electrophile).releases)
+def run(cond: Conditions, p: Params) -> ProtocolResult:
+    base, base_eq = cond.base_for(reagents.electrophile(cond.electrophile).releases)
     scenario = scenario_for(
         cond,
         mode="inverse",
@@ -33,9 +33,14 @@ def run(cond: Conditions, params=None) -> ProtocolResult:
         base_eq=base_eq,
     )
     if scenario.total_seconds() < scenario.addition_seconds():
-        scenario = scenario.model_copy(update={"time": None})
+        scenario = scenario.evolve(time=None)  # the feed must end before the run does
     notes = (
         f"diamine fed over {scenario.addition_seconds() / 3600:g} h into {cond.eq:g} eq "
         f"{cond.electrophile}: each diamine meets an excess of electrophile",
     )
-    return summarise(NAME, LABEL, scenario, simulate(scenario), precious=cond.precious, notes=notes)
+    return summarise(
+        PROTOCOL.name, PROTOCOL.label, simulate(scenario), precious=cond.precious, notes=notes
+    )
+
+
+PROTOCOL = Protocol("inverse", "inverse", Params, run, one_ended)

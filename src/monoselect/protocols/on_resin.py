@@ -2,19 +2,18 @@
 
 Only one N of a bound diamine is free, so a one-ended electrophile cannot make bis on the
 bead; what limits the protocol is cross-linking during loading (those diamines come back
-unfunctionalised) and, with a linker, bridging between neighbouring sites.
+unfunctionalised) and, with a linker, bridging between neighbouring sites. The resin sites
+equal the conditions' scale; the electrophile per site is the conditions' ``eq`` unless
+``electrophile_eq`` is given.
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from monoselect.protocols.base import Conditions, ProtocolResult, scenario_for
-from monoselect.protocols.params import read_params
+from monoselect.models import reagents, simulate
+from monoselect.protocols.base import Conditions, Protocol, ProtocolResult, scenario_for
 from monoselect.scenario import Quantity
-
-NAME = "resin"
-LABEL = "solid phase"
 
 
 class Params(BaseModel):
@@ -22,62 +21,42 @@ class Params(BaseModel):
     loading: Quantity = Field("1.2 mmol/g", description="resin loading (batch certificate)")
     swelling: Quantity = "5 mL/g"
     diamine_eq: float = Field(3.0, gt=0, description="diamine eq per site in the loading")
-    electrophile_eq: float = Field(3.0, gt=0, description="electrophile eq per site")
-
-
-def run(cond: Conditions, params=None) -> ProtocolResult:
-    from monoselect.resin import resin_run
-    from monoselect.units import parse_quantity
-
-    p = read_params(Params, params, NAME)
-    # resin mass so that the sites equal the conditions' scale of diamine
-    sites_mol = parse_quantity(cond.scale, "amount", "scale")
-    load = parse_quantity(p.loading, "loading", f"{NAME}.loading")
-    grams = sites_mol / load * 1000.0
-    r = resin_run(
-        cond.substrate,
-        cond.electrophile,
-        resin=f"{grams} g",
-        loading=p.loading,
-        swelling=p.swelling,
-        diamine_eq=min(p.diamine_eq, cond.max_substrate_eq),
-        electrophile_eq=p.electrophile_eq,
-        react_time=cond.max_time,
-        sweep=False,
+    electrophile_eq: float | None = Field(
+        None, gt=0, description="electrophile eq per site; default: the conditions' eq"
     )
-    pt = r.point
-    sites_mmol = sites_mol * 1e3
-    diamine_used = min(p.diamine_eq, cond.max_substrate_eq) * sites_mmol
-    scenario = scenario_for(cond)
 
+
+def run(cond: Conditions, p: Params) -> ProtocolResult:
+    diamine_eq = min(p.diamine_eq, cond.max_substrate_eq)
+    scenario = scenario_for(
+        cond,
+        substrate_eq=diamine_eq,
+        eq=p.electrophile_eq if p.electrophile_eq is not None else cond.eq,
+        resin={"loading": p.loading, "swelling": p.swelling, "sweep": False},
+    )
+    r = simulate(scenario)
+    pt = r.point
+    sm_g_per_mmol = reagents.molar_mass(reagents.substrate(cond.substrate).smiles) / 1000.0
     return ProtocolResult(
-        name=NAME,
-        label=LABEL,
-        scenario=scenario,
+        name=PROTOCOL.name,
+        label=PROTOCOL.label,
         result=r,
-        mono_yield_on_substrate=pt.product / diamine_used,
-        mono_yield_on_electrophile=pt.product / (p.electrophile_eq * sites_mmol),
-        bis=pt.bridged / diamine_used,
-        sm_left=pt.diamine_back / diamine_used,
-        time_s=scenario.total_seconds(),
+        time_s=scenario.run_seconds(),
         substrate_left_mmol=r.diamine_recoverable_mmol,
-        excess_to_recover_g=r.diamine_recoverable_mmol * 1e-3 * _molar_mass(cond.substrate),
+        excess_to_recover_g=r.diamine_recoverable_mmol * sm_g_per_mmol,
         steps=3,
         notes=(
-            f"{grams:.3g} g resin at {load:g} mmol/g ({pt.site_conc:.3g} M sites in the bead); "
+            f"{r.resin_g:.3g} g resin ({pt.site_conc:.3g} M sites in the bead); "
             f"{pt.loaded:.1%} of sites load one N, {pt.cross_linked:.1%} are cross-linked",
             f"cleavage gives {pt.product:.3g} mmol product, {pt.bridged:.3g} mmol bridged, "
             f"{pt.diamine_back:.3g} mmol diamine; crude purity {pt.purity:.1%}; "
             f"{r.diamine_recoverable_mmol:.3g} mmol diamine left in the loading solution",
         ),
-        extra={"resin": pt.__dict__},
     )
 
 
-def _molar_mass(substrate: str) -> float:
-    from rdkit import Chem
-    from rdkit.Chem import Descriptors
+def applies(electrophile) -> bool:
+    return electrophile.reactive_groups == 1
 
-    from monoselect.chem.molecules import resolve_substrate
 
-    return Descriptors.MolWt(Chem.MolFromSmiles(resolve_substrate(substrate).smiles))
+PROTOCOL = Protocol("resin", "solid phase", Params, run, applies)

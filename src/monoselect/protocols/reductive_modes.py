@@ -1,12 +1,13 @@
-"""What the two reductive-amination protocols share (SCIENCE.md section 6)."""
+"""Reductive amination, registered as two protocols: one pot (aldehyde, amine and hydride
+together) and a pre-formed imine (aldehyde and amine first, over a dehydrating agent, then
+the hydride). Each runs only its own mode (SCIENCE.md section 6)."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from monoselect.errors import InvalidInput
-from monoselect.protocols.base import Conditions, ProtocolResult, scenario_for
-from monoselect.protocols.params import read_params
+from monoselect.models import simulate
+from monoselect.protocols.base import Conditions, Protocol, ProtocolResult, scenario_for
 from monoselect.scenario import Quantity
 
 
@@ -14,57 +15,46 @@ class Params(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     hydride: str = "NaBH(OAc)3"
     hydride_eq: float = Field(1.5, gt=0)
-    pre_time: Quantity = "2 h"
-    dehydrating: bool = True
+    pre_time: Quantity = Field("2 h", description="pre-formed mode only")
+    dehydrating: bool = Field(True, description="pre-formed mode only")
 
 
 def applies(electrophile) -> bool:
     return electrophile.class_name == "aldehyde" and electrophile.reactive_groups == 1
 
 
-def _run(name: str, label: str, preformed: bool, cond: Conditions, params) -> ProtocolResult:
-    from monoselect.chem.molecules import resolve_electrophile
-    from monoselect.reductive import reductive_amination
-
-    p = read_params(Params, params, name)
-    el = resolve_electrophile(cond.electrophile)
-    if not applies(el):
-        raise InvalidInput(
-            f"{el.name} is not a mono-aldehyde: reductive amination does not apply",
-            field="protocols",
-            fix="leave this protocol out for this electrophile",
-        )
-    r = reductive_amination(
-        cond.substrate,
-        cond.electrophile,
-        eq=cond.eq,
-        hydride=p.hydride,
-        hydride_eq=p.hydride_eq,
-        scale=cond.scale,
-        conc=cond.conc,
-        pre_time=p.pre_time if preformed else "0 s",
-        dehydrating=p.dehydrating and preformed,
-        time=cond.max_time,
-    )
-    m = r.preformed if preformed else r.one_pot
-    scenario = scenario_for(cond)
-
+def _run(protocol: Protocol, preformed: bool, cond: Conditions, p: Params) -> ProtocolResult:
+    spec = {"hydride": p.hydride, "hydride_eq": p.hydride_eq}
+    if preformed:
+        spec |= {"pre_time": p.pre_time, "dehydrating": p.dehydrating}
+    scenario = scenario_for(cond, reductive=spec)
+    r = simulate(scenario)
     return ProtocolResult(
-        name=name,
-        label=label,
-        scenario=scenario,
+        name=protocol.name,
+        label=protocol.label,
         result=r,
-        mono_yield_on_substrate=m.split["mono"],
-        mono_yield_on_electrophile=m.mono_yield_on_aldehyde,
-        bis=m.split["bis"],
-        sm_left=m.split["SM"],
-        time_s=scenario.total_seconds(),
-        substrate_left_mmol=m.split["SM"] * scenario.amount() * 1e3,
-        excess_to_recover_g=0.0,
+        time_s=scenario.run_seconds() + (scenario.reductive.pre_seconds if preformed else 0.0),
+        substrate_left_mmol=r.split()["SM"] * scenario.amount() * 1e3,
         notes=(
             f"{p.hydride_eq:g} eq {r.hydride}"
             + (f" after {p.pre_time} of imine formation" if preformed else ", all at once")
-            + ("" if not (preformed and p.dehydrating) else " over a dehydrating agent"),
-            f"{m.alcohol:.1%} of the aldehyde reduced to alcohol",
+            + (" over a dehydrating agent" if preformed and p.dehydrating else ""),
+            f"{r.alcohol:.1%} of the aldehyde reduced to alcohol",
         ),
     )
+
+
+ONE_POT = Protocol(
+    "reductive_one_pot",
+    "reductive, one pot",
+    Params,
+    lambda cond, p: _run(ONE_POT, False, cond, p),
+    applies,
+)
+PREFORMED = Protocol(
+    "reductive_preformed",
+    "reductive, pre-formed imine",
+    Params,
+    lambda cond, p: _run(PREFORMED, True, cond, p),
+    applies,
+)

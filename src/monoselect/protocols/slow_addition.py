@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from monoselect.protocols.base import Conditions, ProtocolResult, scenario_for, summarise
-from monoselect.protocols.params import read_params
+from monoselect.models import reagents, simulate
+from monoselect.protocols.base import (
+    Conditions,
+    Protocol,
+    ProtocolResult,
+    one_ended,
+    scenario_for,
+    summarise,
+)
 from monoselect.scenario import Quantity
-
-NAME = "slow_addition"
-LABEL = "slow addition"
 
 
 class Params(BaseModel):
@@ -26,25 +30,21 @@ class Params(BaseModel):
     conc: Quantity | None = Field(None, description="diamine in the flask; default: conditions")
 
 
-def run(cond: Conditions, params=None) -> ProtocolResult:
-    from monoselect.api import simulate
-    from monoselect.chem.molecules import resolve_electrophile
-
-    p = read_params(Params, params, NAME)
+def run(cond: Conditions, p: Params) -> ProtocolResult:
     n = min(p.substrate_eq, cond.max_substrate_eq)
-    base, base_eq = cond.base_for(resolve_electrophile(cond.electrophile).releases)
+    base, base_eq = cond.base_for(reagents.electrophile(cond.electrophile).releases)
     common = dict(substrate_eq=n, base=base, base_eq=base_eq / n if base else 0.0)
     if p.conc is not None:
         common["conc"] = p.conc
     slow = scenario_for(cond, addition_time=p.addition_time, feed_conc=p.feed_conc, **common)
     if slow.total_seconds() < slow.addition_seconds():
-        slow = slow.model_copy(update={"time": None})  # the feed must end before the run does
+        slow = slow.evolve(time=None)  # the feed must end before the run does
     one_portion = scenario_for(cond, **common)
     plain = scenario_for(cond, base=base, base_eq=base_eq)
     res = simulate(slow)
-    y_slow = res.outcome.mono_yield_on_substrate
-    y_portion = simulate(one_portion).outcome.mono_yield_on_substrate
-    y_plain = simulate(plain).outcome.mono_yield_on_substrate
+    y_slow = res.split().mono_yield_on_substrate
+    y_portion = simulate(one_portion).split().mono_yield_on_substrate
+    y_plain = simulate(plain).split().mono_yield_on_substrate
     # mol of mono per mol of the 1-eq scale, so that runs with more diamine compare fairly
     from_excess = y_portion * n - y_plain
     from_rate = (y_slow - y_portion) * n
@@ -57,11 +57,13 @@ def run(cond: Conditions, params=None) -> ProtocolResult:
         "(under ideal mixing the rate cannot change the split)",
     )
     return summarise(
-        NAME,
-        LABEL,
-        slow,
+        PROTOCOL.name,
+        PROTOCOL.label,
         res,
         precious=cond.precious,
         notes=notes,
         extra={"gain_from_excess": from_excess, "gain_from_rate": from_rate},
     )
+
+
+PROTOCOL = Protocol("slow_addition", "slow addition", Params, run, one_ended)

@@ -1,24 +1,22 @@
-"""A diamine with a bifunctional linker: step growth, bridging, rings and gum.
+"""Linker family: a diamine with a bifunctional electrophile X-L-X (step growth).
 
-``simulate_linker(scenario)`` runs the step-growth network (kinetics/step_growth.py) for the
-scenario's diamine and X-L-X electrophile and reports what a chemist calls the "dimer" in
-all its forms: the mono-adduct A-L-X, the bridged dimer A-L-A, the ring bis-adduct
-X-L-A-L-X, cyclised species, and oligomer/polymer.
+``simulate(scenario)`` runs the step-growth network (kinetics/step_growth.py) for the
+scenario's diamine and linker and reports what a chemist calls the "dimer" in all its
+forms: the mono-adduct A-L-X, the bridged dimer A-L-A, the bis-adduct X-L-A-L-X, cyclised
+species, and oligomer/polymer.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from monoselect.chem import linkers as lk
-from monoselect.chem.molecules import resolve_electrophile, resolve_substrate
 from monoselect.chem.pka import substrate_basicity
 from monoselect.chem.reactivity import site_rate_constant
 from monoselect.errors import InvalidInput
-from monoselect.kinetics.simulate import FeedStage
 from monoselect.kinetics.step_growth import (
     N_END,
     Chain,
@@ -26,21 +24,26 @@ from monoselect.kinetics.step_growth import (
     LinkerProblem,
     build_step_growth,
     integrate_linker,
+    monoamine_with_linker,
 )
-from monoselect.scenario import Scenario
+from monoselect.models import reagents
+from monoselect.models.charges import feed_plan
+from monoselect.results import Provenance, Result, Split
+from monoselect.scenario import LinkerSpec, Scenario
 
-CATEGORIES = (
-    "SM",
-    "mono-adduct A-L-X",
-    "bridged A-L-A",
-    "bis-adduct X-L-A-L-X",
-    "cyclised",
-    "oligomer",
-)
-DEFAULT_TIME = 24 * 3600.0
+# split key -> what a chemist reads
+CATEGORIES = {
+    "SM": "SM",
+    "mono": "mono-adduct A-L-X",
+    "bridged": "bridged A-L-A",
+    "bis": "bis-adduct X-L-A-L-X",
+    "cyclised": "cyclised",
+    "oligomer": "oligomer",
+}
 
 
 def category(c: Chain) -> str:
+    """The split key of a chain (``linker`` for the free linker, which has no diamine)."""
     if c.n_a == 0:
         return "linker"
     if c.cyclic:
@@ -48,11 +51,11 @@ def category(c: Chain) -> str:
     if c.n_a == 1 and c.n_l == 0:
         return "SM"
     if c.n_a == 1 and c.n_l == 1:
-        return "mono-adduct A-L-X"
+        return "mono"
     if c.n_a == 2 and c.n_l == 1:
-        return "bridged A-L-A"
+        return "bridged"
     if c.n_a == 1 and c.n_l == 2:
-        return "bis-adduct X-L-A-L-X"
+        return "bis"
     return "oligomer"
 
 
@@ -69,7 +72,8 @@ class LinkerSpecies:
 
 
 @dataclass(frozen=True)
-class LinkerResult:
+class LinkerResult(Result):
+    kind: ClassVar[str] = "linker"
     scenario: Scenario
     species: tuple[LinkerSpecies, ...]
     time: np.ndarray
@@ -82,9 +86,21 @@ class LinkerResult:
     assumptions: tuple[str, ...]
     warnings: tuple[str, ...]
     unit_residual: float  # largest relative imbalance of A and L units over the run
+    provenance: tuple[Provenance, ...] = ()
+
+    category_names: ClassVar[dict[str, str]] = CATEGORIES
+
+    def split(self) -> Split:
+        cats = self.by_category()
+        a_l_x = cats["mono"] * self.diamine_charged  # mol: one A per A-L-X
+        return Split(
+            cats,
+            cats["mono"],
+            a_l_x / self.linker_charged if self.linker_charged else 0.0,
+        )
 
     def by_category(self, i: int = -1) -> dict[str, float]:
-        """Fraction of the diamine units in each category at record ``i``."""
+        """Fraction of the diamine units in each category (split keys) at record ``i``."""
         out = dict.fromkeys(CATEGORIES, 0.0)
         for s, sp in enumerate(self.species):
             if sp.n_a:
@@ -113,10 +129,9 @@ class LinkerResult:
         i = next(k for k, s in enumerate(self.species) if s.n_a == 0)
         return float(self.amounts[-1, i]) / self.linker_charged if self.linker_charged else 0.0
 
-    def to_dict(self) -> dict:
+    def details(self) -> dict:
         return {
-            "scenario": self.scenario.resolved(),
-            "categories": self.by_category(),
+            "category_names": dict(CATEGORIES),
             "oligomer_mass_fraction": self.oligomer_mass_fraction,
             "linker_left": self.linker_left,
             "unit_balance": self.unit_residual,
@@ -136,12 +151,16 @@ class LinkerResult:
                 }
                 for i, s in enumerate(self.species)
             ],
-            "assumptions": list(self.assumptions),
-            "warnings": list(self.warnings),
+            "time_course": {
+                "time_s": self.time.tolist(),
+                "fractions": {
+                    k: [self.by_category(i)[k] for i in range(len(self.time))] for k in CATEGORIES
+                },
+            },
         }
 
 
-def _end_rates(scenario: Scenario, sub, el, info) -> tuple[dict[str, float], list[str]]:
+def end_rates(scenario: Scenario, sub, el, info) -> tuple[dict[str, float], list[str]]:
     """Rate constant per linker end: the class's Bronsted rate at the diamine's free N."""
     temp_c = scenario.temperature_c()
     parent = substrate_basicity(sub, temp_c)
@@ -172,79 +191,55 @@ def _end_rates(scenario: Scenario, sub, el, info) -> tuple[dict[str, float], lis
     return k, notes
 
 
-def simulate_linker(
-    scenario: Scenario, *, cap: int = 8, em: dict[int, float] | None = None
-) -> LinkerResult:
+def simulate(scenario: Scenario) -> LinkerResult:
     """Step growth of the scenario's diamine with its bifunctional electrophile."""
-    sub = resolve_substrate(scenario.substrate)
-    el = resolve_electrophile(scenario.electrophile)
+    sub = reagents.substrate(scenario.substrate)
+    el = reagents.electrophile(scenario.electrophile)
     if el.reactive_groups != 2:
         raise InvalidInput(
             f"{el.name} has {el.reactive_groups} reactive group(s); a linker needs two",
             field="electrophile",
-            fix="use monoselect simulate for a one-ended electrophile",
+            fix="leave out the linker options for a one-ended electrophile",
         )
-    if not isinstance(cap, int) or cap < 3 or cap > 40:
-        raise InvalidInput(f"cap must be 3-40 units, got {cap}", field="cap")
-    for size, value in (em or {}).items():
-        if not (isinstance(size, int) and size >= 3 and value >= 0 and math.isfinite(value)):
+    for name in ("kappa", "rho", "stop_conversion"):
+        if getattr(scenario, name) is not None:
             raise InvalidInput(
-                f"effective molarity {size}={value} is not a ring size >= 3 with EM >= 0",
-                field="em",
-                fix="give it like '8=0.01' (ring atoms = mol/L)",
+                f"{name} does not apply to a linker (step growth: every N-H and every linker "
+                "end reacts at its own rate)",
+                field=name,
+                fix="leave it out, or give the rate with k",
             )
+    spec = scenario.linker or LinkerSpec()
     info = lk.linker_info(sub, el)
-    k, notes = _end_rates(scenario, sub, el, info)
+    k, notes = end_rates(scenario, sub, el, info)
     net = build_step_growth(
         Linker(info.ends, k),
-        cap,
-        lambda n: lk.effective_molarity(n, em),
+        spec.cap,
+        lambda n: lk.effective_molarity(n, spec.em),
         info.a_path,
         info.l_path,
     )
     notes.append(
         f"ring closure at k x EM; EM by ring size {lk.ring_data()['status']} "
         f"(data/ring_closure.yaml)"
-        + (f", user values {em}" if em else "")
-        + f"; chains over {cap} units are lumped into one oligomer pool"
+        + (f", user values {spec.em}" if spec.em else "")
+        + f"; chains over {spec.cap} units are lumped into one oligomer pool"
     )
-    scale = scenario.amount()
-    n_sub = scenario.substrate_eq * scale
-    n_link = scenario.eq * scale
-    conc = scenario.concentration()
-    inverse = scenario.mode == "inverse"
-    seconds = scenario.addition_seconds()
-    feed_c = scenario.feed_concentration() or conc
-    if scenario.feed:
-        raise InvalidInput("multi-stage feeds are not supported for linkers yet", field="feed")
-    in_flask, fed = (n_link, n_sub) if inverse else (n_sub, n_link)
-    volume = in_flask / conc
-    stages: tuple[FeedStage, ...] = ()
-    if seconds > 0:
-        rate = fed / seconds
-        stages = (
-            FeedStage(
-                seconds,
-                substrate_rate=rate if inverse else 0.0,
-                electrophile_rate=0.0 if inverse else rate,
-                volume_rate=rate / feed_c,
-            ),
-        )
-        start_sub, start_link = (0.0, n_link) if inverse else (n_sub, 0.0)
+    plan = feed_plan(scenario)
+    notes.extend(plan.notes)
+    n_sub, n_link = plan.substrate_charged, plan.electrophile_charged
+    if plan.stages:
         notes.append(
-            f"{'diamine' if inverse else 'linker'} fed over {seconds / 3600:g} h at {feed_c:g} M"
+            f"{'diamine' if scenario.mode == 'inverse' else 'linker'} fed over "
+            f"{plan.feed_time / 3600:g} h at {plan.feed_conc:g} M"
         )
-    else:
-        start_sub, start_link = n_sub, n_link
-        volume += fed / feed_c
-    t_end = scenario.total_seconds()
-    if not math.isfinite(t_end):
-        t_end = max(DEFAULT_TIME, 2 * seconds)
+    t_end = scenario.run_seconds(at_least=2 * plan.feed_time)
+    if scenario.time is None:
         notes.append(f"run for {t_end / 3600:g} h (give --time to change)")
-    problem = LinkerProblem(net, start_sub, start_link, volume, stages, t_end)
+    problem = LinkerProblem(net, plan.substrate, plan.electrophile, plan.volume, plan.stages, t_end)
     traj = integrate_linker(problem)
     species = []
-    for _i, c in enumerate(net.chains):
+    for c in net.chains:
         f = lk.chain_formula(info, c.n_a, c.n_l, tuple(e for e in c.ends if e != N_END))
         mono = lk.monoisotopic(f)
         ring = c.n_a * (info.a_path + info.l_path) if c.cyclic else None
@@ -263,12 +258,14 @@ def simulate_linker(
     ns = net.n_species
     units = net.units()
     st = traj.states
-    charged_a = np.full(st.shape[0], start_sub)
-    charged_l = np.full(st.shape[0], start_link)
-    for s in stages:
-        fed_t = np.clip(traj.time, 0.0, s.duration)
+    charged_a = np.full(st.shape[0], plan.substrate)
+    charged_l = np.full(st.shape[0], plan.electrophile)
+    start = 0.0
+    for s in plan.stages:
+        fed_t = np.clip(traj.time - start, 0.0, s.duration)
         charged_a = charged_a + s.substrate_rate * fed_t
         charged_l = charged_l + s.electrophile_rate * fed_t
+        start += s.duration
     have = st[:, : net.volume_index] @ units[: net.volume_index]
     residual = max(
         float(np.max(np.abs(have[:, 0] - charged_a))) / n_sub,
@@ -297,4 +294,23 @@ def simulate_linker(
         assumptions=tuple(notes),
         warnings=tuple(warnings),
         unit_residual=residual,
+    )
+
+
+def protected_monoamine(scenario: Scenario) -> dict[str, float]:
+    """A mono-protected diamine (one free N) with ``eq`` of the scenario's linker, in one
+    portion for the run time: mol of adduct with a free end, bridged pair and linker left.
+    The free N reacts like the diamine's own (the protecting group's pKa shift is not
+    applied here)."""
+    sub = reagents.substrate(scenario.substrate)
+    el = reagents.electrophile(scenario.electrophile)
+    info = lk.linker_info(sub, el)
+    k, _ = end_rates(scenario, sub, el, info)
+    n = scenario.substrate_eq * scenario.amount()
+    return monoamine_with_linker(
+        (k[info.ends[0]], k[info.ends[1]]),
+        n,
+        scenario.eq * scenario.amount(),
+        n / scenario.concentration(),
+        scenario.run_seconds(),
     )

@@ -1,6 +1,7 @@
-"""Does ideal mixing hold for this feed, and if not, what does the feed zone make?
+"""Mixing family: does ideal mixing hold for this feed, and if not, what does the feed
+zone make?
 
-``mixing_report(scenario)`` compares the micromixing time 1/E with the reaction time
+``simulate(scenario)`` compares the micromixing time 1/E with the reaction time
 1/(k1 c) (a Damkohler number), and where mixing is not fast enough it runs the engulfment
 model (kinetics/mixing.py) against the ideal result, across stirring and vessel sizes.
 """
@@ -8,12 +9,14 @@ model (kinetics/mixing.py) against the ideal result, across stirring and vessel 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 from monoselect.errors import InvalidInput
 from monoselect.kinetics.mixing import damkohler, engulfment_rate, simulate_engulfment
-from monoselect.scenario import Scenario
-from monoselect.units import parse_quantity
+from monoselect.models.charges import feed_plan
+from monoselect.results import Provenance, Result, Split, normalised
+from monoselect.scenario import MixingSpec, Scenario
 
 # below this Da the feed zone cannot matter: for k1 c = 400 /s fed over 1 h the E-model moves
 # mono by 5e-7 at Da 1e-3 and 4e-5 at Da 1e-2 (tests/test_mixing.py holds < 1e-4 at 1e-3)
@@ -45,7 +48,8 @@ class MixingPoint:
 
 
 @dataclass(frozen=True)
-class MixingReport:
+class MixingReport(Result):
+    kind: ClassVar[str] = "mixing"
     scenario: Scenario
     eps: float
     nu: float  # m^2/s
@@ -58,9 +62,18 @@ class MixingReport:
     actual: MixingPoint
     stirring: tuple[MixingPoint, ...]
     scale: tuple[MixingPoint, ...]
-    notes: tuple[str, ...]
+    assumptions: tuple[str, ...]
+    electrophile_per_substrate: float
+    warnings: tuple[str, ...] = ()
+    provenance: tuple[Provenance, ...] = field(default=())
 
-    def to_dict(self) -> dict:
+    def split(self) -> Split:
+        """With the feed zone simulated at the scenario's stirring."""
+        p = self.actual
+        parts = normalised({"SM": p.sm, "mono": p.mono, "bis": p.bis})
+        return Split(parts, p.mono, p.mono / self.electrophile_per_substrate)
+
+    def details(self) -> dict:
         def point(p: MixingPoint) -> dict:
             return {
                 "label": p.label,
@@ -71,74 +84,64 @@ class MixingReport:
             }
 
         return {
-            "scenario": self.scenario.resolved(),
             "eps_W_per_kg": self.eps,
             "viscosity_m2_per_s": self.nu,
             "engulfment_rate_per_s": self.e_rate,
             "t_mix_s": self.t_mix,
             "t_reaction_s": self.t_reaction,
             "damkohler": self.damkohler,
+            "ideal_mixing_holds": self.damkohler < IDEAL_DA,
             "verdict": self.verdict,
             "ideal": point(self.ideal),
             "with_mixing": point(self.actual),
             "stirring": [point(p) for p in self.stirring],
             "scale": [point(p) for p in self.scale],
-            "notes": list(self.notes),
         }
 
 
-def mixing_report(
-    scenario: Scenario,
-    *,
-    power: object = "0.3 W/kg",
-    viscosity: object = "0.6 cSt",
-    stirrer_rpm: float | None = None,
-    impeller_diameter: object = "3 cm",
-    power_number: float = 1.0,
-    feed_point: str = "average",
-    blobs: int = 20,
-    sweeps: bool = True,
-    on_progress: Callable[[int, int], None] | None = None,
+def simulate(
+    scenario: Scenario, *, on_progress: Callable[[int, int], None] | None = None
 ) -> MixingReport:
     """Da, the verdict on ideal mixing, and mono yield with the feed zone simulated.
 
-    The power per mass at the feed point is ``power``, or, with ``stirrer_rpm``, the
+    The power per mass at the feed point is ``mixing.power``, or, with ``stirrer_rpm``, the
     vessel average Np N^3 D^5 / V (turbulent impeller power) times the feed-point factor.
     """
-    from monoselect.api import _species_table, reactivity_model
-    from monoselect.chem.molecules import resolve_electrophile, resolve_substrate
+    from monoselect.models.site import scenario_table
 
-    eps = parse_quantity(power, "power_per_mass", "power")
-    nu = parse_quantity(viscosity, "kinematic_viscosity", "viscosity")
-    if not (eps > 0 and nu > 0):
-        raise InvalidInput("power and viscosity must be > 0", field="power")
-    if not isinstance(blobs, int) or not 1 <= blobs <= 400:
-        raise InvalidInput(f"blobs must be 1-400, got {blobs}", field="blobs")
-    sub = resolve_substrate(scenario.substrate)
-    el = resolve_electrophile(scenario.electrophile)
+    spec = scenario.mixing or MixingSpec()
+    eps = spec.si("power")
+    nu = spec.si("viscosity")
+    blobs = spec.blobs
+    stirrer_rpm, power_number, feed_point = spec.stirrer_rpm, spec.power_number, spec.feed_point
+    table, _, _ = scenario_table(scenario)
+    sub = table.substrate
     if len(sub.sites.atoms) != 2 or len(set(sub.sites.classes)) != 1:
         raise InvalidInput(
             "the mixing model is for symmetric diamines (two equivalent N-H)",
             field="substrate",
         )
-    if scenario.mode == "inverse" or scenario.feed:
+    for name in ("acid", "base", "stop_conversion"):
+        if getattr(scenario, name) is not None:
+            raise InvalidInput(
+                f"{name} is not part of the mixing model yet (free bases only)", field=name
+            )
+    plan = feed_plan(scenario)
+    if scenario.mode == "inverse" or len(plan.stages) > 1:
         raise InvalidInput(
             "the mixing model feeds the electrophile at a constant rate",
-            field="mode",
-            fix="use direct addition with --addition-time",
+            field="mode" if scenario.mode == "inverse" else "feed",
+            fix="use direct addition with addition_time",
         )
-    react, info, _, _ = reactivity_model(scenario, sub, el)
-    net = _species_table(sub, el, react, info).network
+    net = table.network
     k1, k2 = float(net.k[0]), float(net.k[1])
-    n_sub = scenario.substrate_eq * scenario.amount()
-    n_el = scenario.eq * scenario.amount()
+    n_sub, n_el = plan.substrate_charged, plan.electrophile_charged
     conc = scenario.concentration()
     volume = n_sub / conc
-    feed_c = scenario.feed_concentration() or conc
-    feed_time = scenario.addition_seconds()
+    feed_c = plan.feed_conc
+    feed_time = plan.feed_time
     parts = blobs if feed_time > 0 else 1
-    hold = scenario.total_seconds()
-    hold = 24 * 3600.0 if hold == float("inf") else max(hold - feed_time, 0.0)
+    hold = max(scenario.run_seconds(at_least=feed_time) - feed_time, 0.0)
 
     def run(e_rate: float, label: str, eps_value: float) -> MixingPoint:
         r = simulate_engulfment(
@@ -155,18 +158,9 @@ def mixing_report(
         )
         return MixingPoint(label, eps_value, r.mono / n_sub, r.bis / n_sub, r.sm / n_sub)
 
-    if feed_point not in FEED_POINT:
-        raise InvalidInput(
-            f"unknown feed point {feed_point!r}",
-            field="feed_point",
-            fix=f"one of {', '.join(FEED_POINT)}",
-        )
+    sweeps = spec.sweeps
     if stirrer_rpm is not None:
-        d = parse_quantity(impeller_diameter, "length", "impeller_diameter")
-        if not (stirrer_rpm > 0 and d > 0 and power_number > 0):
-            raise InvalidInput(
-                "stirrer speed, impeller diameter and power number must be > 0", field="stirrer_rpm"
-            )
+        d = spec.si("impeller_diameter")
         liquid_m3 = volume * 1e-3
         eps = power_number * (stirrer_rpm / 60.0) ** 3 * d**5 / liquid_m3
     eps *= FEED_POINT[feed_point]
@@ -214,6 +208,7 @@ def mixing_report(
                     on_progress(done, total)
         stirring, scale = tuple(stirring), tuple(scale)
     notes = (
+        *plan.notes,
         f"E = 0.058 (eps/nu)^0.5 = {e_rate:.3g} 1/s at {eps:.3g} W/kg and {nu * 1e6:g} cSt"
         + (
             f" (stirrer {stirrer_rpm:g} rpm, Np {power_number:g}, feed point {feed_point}: "
@@ -243,4 +238,5 @@ def mixing_report(
         stirring,
         scale,
         notes,
+        n_el / n_sub,
     )

@@ -1,39 +1,36 @@
-"""The spine: Scenario -> Network -> Problem -> Outcome, plus the species table."""
+"""Site family: a diamine (or any polyamine) and a one-ended electrophile.
+
+Scenario -> species up to symmetry with site pKa and rates -> network -> compiled
+integration (feeds, proton pool) -> SiteResult.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
-from monoselect.chem.molecules import (
-    Electrophile,
-    Substrate,
-    resolve_acid_base,
-    resolve_electrophile,
-    resolve_substrate,
-)
+from monoselect.chem.molecules import Electrophile, Substrate
 from monoselect.chem.pka import REFERENCE_C, increments, species_basicity, substrate_basicity
-from monoselect.chem.products import SpeciesInfo, species_structures
-from monoselect.chem.reactivity import Provenance, Reactivity, arrhenius
+from monoselect.chem.products import SpeciesInfo
+from monoselect.chem.reactivity import Reactivity, arrhenius
 from monoselect.errors import InvalidInput, SolverFailure
 from monoselect.kinetics import rosenbrock as rb
-from monoselect.kinetics.network import (
-    Network,
-    SiteModel,
-    build_network,
-    enumerate_species,
-    species_labels,
-)
+from monoselect.kinetics.network import Network, build_network
 from monoselect.kinetics.outcome import Outcome, make_outcome
-from monoselect.kinetics.simulate import Problem, integrate
-from monoselect.protocols.addition import build_problem
-from monoselect.scenario import Scenario
+from monoselect.kinetics.simulate import Problem, integrate, integrate_many
+from monoselect.models import reagents
+from monoselect.models.charges import feed_plan, proton_pool
+from monoselect.results import DEGREE_NAMES, Provenance, Result, Split, normalised
+from monoselect.scenario import SPENT_TOL, TIME_CAP_S, Scenario
 
 
 @dataclass(frozen=True)
 class SpeciesTable:
+    """Substrate, electrophile, the reaction network and every species' structure."""
+
     substrate: Substrate
     electrophile: Electrophile
     network: Network
@@ -41,9 +38,10 @@ class SpeciesTable:
 
 
 @dataclass(frozen=True)
-class SimulationResult:
+class SiteResult(Result):
     """An Outcome together with what it was computed from and every assumption made."""
 
+    kind: ClassVar[str] = "site"
     scenario: Scenario
     table: SpeciesTable
     problem: Problem
@@ -52,51 +50,37 @@ class SimulationResult:
     warnings: tuple[str, ...]
     provenance: tuple[Provenance, ...] = ()
 
+    def split(self) -> Split:
+        """Species summed by the number of substitutions (regioisomers together)."""
+        o = self.outcome
+        final = o.fractions[-1]
+        parts: dict[str, float] = {}
+        for frac, d in zip(final, o.degree, strict=True):
+            name = DEGREE_NAMES[d]
+            parts[name] = parts.get(name, 0.0) + float(frac)
+        return Split(normalised(parts), o.mono_yield_on_substrate, o.mono_yield_on_electrophile)
+
     def balance(self) -> dict[str, float]:
         return self.outcome.balance_residuals(self.problem)
 
-    def to_dict(self, *, max_points: int = 200) -> dict:
-        """JSON-ready result (fractions of substrate units; times in s; amounts in mmol)."""
+    def details(self, *, max_points: int = 200) -> dict:
+        """Per-species results, rates, balances, speciation and the time course (fractions
+        of substrate units; times in s)."""
         o = self.outcome
+        net = self.table.network
         idx = _thin(len(o.time), max_points)
         return {
-            "scenario": self.scenario.resolved(),
-            "species": [
-                {
-                    "label": s.label,
-                    "smiles": s.smiles,
-                    "formula": s.formula,
-                    "mw": round(s.mw, 3),
-                    "monoisotopic": round(s.monoisotopic, 5),
-                    "mz_M_plus_H": round(s.mz_h, 4),
-                    "mz_M_plus_2H": round(s.mz_2h, 4),
-                    "isotopes": [list(p) for p in s.isotopes],
-                }
-                for s in self.table.species
-            ],
+            "species": [_species_row(s) for s in self.table.species],
             "fractions": o.final_fractions,
-            "yield_on_substrate": o.mono_yield_on_substrate,
-            "yield_on_electrophile": o.mono_yield_on_electrophile,
             "conversion": o.conversion,
             "electrophile_left": o.electrophile_left,
             "end_time_s": float(o.time[-1]),
             "balance": self.balance(),
             "rate_constants": {
-                f"{self.table.network.labels[a]}->{self.table.network.labels[b]}": float(k)
-                for a, b, k in zip(
-                    self.table.network.reactant,
-                    self.table.network.product,
-                    self.table.network.k,
-                    strict=True,
-                )
+                f"{net.labels[a]}->{net.labels[b]}": float(k)
+                for a, b, k in zip(net.reactant, net.product, net.k, strict=True)
             },
-            "assumptions": list(self.assumptions),
-            "warnings": list(self.warnings),
             "solver": {"method": o.method, "steps": o.steps, "status": o.status},
-            "provenance": [
-                {"quantity": p.quantity, "value": p.value, "origin": p.origin}
-                for p in self.provenance
-            ],
             "speciation": self._speciation(idx),
             "time_course": {
                 "time_s": o.time[idx].tolist(),
@@ -108,10 +92,9 @@ class SimulationResult:
     def _speciation(self, idx) -> dict:
         """Protonation of every species over time: fraction with 0, 1, 2 ... protons."""
         o = self.outcome
-        ph = o.ph[idx]
         return {
             "time_s": o.time[idx].tolist(),
-            "pH_model": [None if not math.isfinite(v) else round(float(v), 4) for v in ph],
+            "pH_model": [None if not math.isfinite(v) else round(float(v), 4) for v in o.ph[idx]],
             "species": {
                 lab: {f"{n}H+": col.tolist() for n, col in enumerate(o.protonation(s)[idx].T)}
                 for s, lab in enumerate(o.labels)
@@ -121,6 +104,27 @@ class SimulationResult:
             },
         }
 
+    def time_to_99(self) -> float:
+        """When the mono product first reaches 99 % of its final amount (s)."""
+        o = self.outcome
+        mono = o.amounts[:, np.asarray(o.degree) == 1].sum(axis=1)
+        if mono[-1] <= 0:
+            return float(o.time[-1])
+        return float(o.time[np.argmax(mono >= 0.99 * mono[-1])])
+
+
+def _species_row(s: SpeciesInfo) -> dict:
+    return {
+        "label": s.label,
+        "smiles": s.smiles,
+        "formula": s.formula,
+        "mw": round(s.mw, 3),
+        "monoisotopic": round(s.monoisotopic, 5),
+        "mz_M_plus_H": round(s.mz_h, 4),
+        "mz_M_plus_2H": round(s.mz_2h, 4),
+        "isotopes": [list(p) for p in s.isotopes],
+    }
+
 
 def _thin(n: int, max_points: int):
     if n <= max_points:
@@ -128,19 +132,12 @@ def _thin(n: int, max_points: int):
     return np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
 
 
-def site_model(substrate: Substrate) -> SiteModel:
-    s = substrate.sites
-    return SiteModel(classes=s.classes, automorphisms=s.automorphisms, locants=s.locants)
-
-
 def reactivity_model(
     scenario: Scenario | None, sub: Substrate, el: Electrophile
 ) -> tuple[Reactivity, tuple[SpeciesInfo, ...], list[Provenance], list[str]]:
     """Site pKa of every species, Bronsted/Arrhenius rates, and where every number came from."""
-    model = site_model(sub)
-    patterns = enumerate_species(model)
-    labels = species_labels(patterns, model)
-    info = tuple(species_structures(sub, el, patterns, labels))
+    model = reagents.site_model(sub)
+    patterns, labels, info = reagents.species(sub, el)
     temp_c = scenario.temperature_c() if scenario else REFERENCE_C
     parent = substrate_basicity(sub, temp_c)
     basicity = {
@@ -208,26 +205,60 @@ def reactivity_model(
 
 def species_table(substrate: str, electrophile: str) -> SpeciesTable:
     """Species (up to symmetry) of ``substrate`` with ``electrophile``: structures, masses, m/z."""
-    sub, el = resolve_substrate(substrate), resolve_electrophile(electrophile)
+    sub, el = reagents.substrate(substrate), reagents.electrophile(electrophile)
     react, info, _, _ = reactivity_model(None, sub, el)
-    return _species_table(sub, el, react, info)
+    return _table(sub, el, react, info)
 
 
-def _species_table(
+def _table(
     sub: Substrate, el: Electrophile, react: Reactivity, info: tuple[SpeciesInfo, ...]
 ) -> SpeciesTable:
-    net = build_network(site_model(sub), react.site_rate, react.states)
+    net = build_network(reagents.site_model(sub), react.site_rate, react.states)
     return SpeciesTable(sub, el, net, info)
 
 
-def simulate(scenario: Scenario) -> SimulationResult:
-    """Simulate ``scenario``; pure apart from the compiled-code cache."""
-    sub = resolve_substrate(scenario.substrate)
-    el = resolve_electrophile(scenario.electrophile)
-    react, info, provenance, assumptions = reactivity_model(scenario, sub, el)
-    table = _species_table(sub, el, react, info)
+def scenario_table(scenario: Scenario) -> tuple[SpeciesTable, list[Provenance], list[str]]:
+    """The species table with the scenario's temperature and rate overrides."""
+    sub = reagents.substrate(scenario.substrate)
+    el = reagents.electrophile(scenario.electrophile)
+    react, info, provenance, notes = reactivity_model(scenario, sub, el)
+    return _table(sub, el, react, info), provenance, notes
+
+
+def build_problem(
+    scenario: Scenario, network: Network, electrophile: Electrophile | None = None
+) -> tuple[Problem, list[str]]:
+    """The kinetics problem for ``scenario`` and the assumptions it made."""
+    plan = feed_plan(scenario)
+    pool, added_volume, notes = proton_pool(scenario, electrophile, plan.substrate_charged)
+    problem = Problem(
+        network=network,
+        substrate=plan.substrate,
+        electrophile=plan.electrophile,
+        volume=plan.volume + added_volume,
+        stages=plan.stages,
+        protons=pool,
+        t_end=scenario.total_seconds(),
+        stop_conversion=scenario.stop_conversion,
+        time_cap=TIME_CAP_S,
+        spent_tol=SPENT_TOL,
+    )
+    return problem, [*notes, *plan.notes]
+
+
+def simulate(scenario: Scenario, table: SpeciesTable | None = None) -> SiteResult:
+    """Simulate ``scenario``; pure apart from the compiled-code and reagent caches.
+
+    ``table``: the species table of an earlier run at the same temperature and rate
+    overrides (``result.table``), so the molecules and rates are not worked out again.
+    """
+    if table is None:
+        table, provenance, assumptions = scenario_table(scenario)
+    else:
+        provenance, assumptions = [], []
+    el = table.electrophile
     problem, more = build_problem(scenario, table.network, el)
-    assumptions += more
+    assumptions = [*assumptions, *more]
     net = table.network
     if net.n_species == 3 and net.k[0] > 0:
         kappa = net.k[1] / net.k[0]
@@ -237,18 +268,12 @@ def simulate(scenario: Scenario) -> SimulationResult:
     for what in ("acid", "base"):
         name = getattr(scenario, what)
         if name:
-            entry = resolve_acid_base(name, field=what, kind=what)
+            entry = reagents.acid_base(name, what, what)
             pka = ", ".join(f"{v:g}" for v in entry.pka) or "strong (fully dissociated)"
             provenance.append(Provenance(f"pKa {entry.name}", pka, entry.source))
-    warnings = []
-    if el.reactive_groups > 1:
-        warnings.append(
-            f"{el.name} has {el.reactive_groups} reactive groups: this run counts only the "
-            "first group's reaction; monoselect.linker.simulate_linker (what the command line "
-            "runs) simulates bridging, rings and oligomers"
-        )
     traj = integrate(problem)
-    outcome = make_outcome(problem, table.network, traj)
+    outcome = make_outcome(problem, net, traj)
+    warnings = []
     if traj.status == rb.CAP_REACHED:
         warnings.append(
             f"stopped at the time cap of {problem.time_cap / 86400:g} days "
@@ -256,7 +281,10 @@ def simulate(scenario: Scenario) -> SimulationResult:
             f"was spent ({outcome.electrophile_left:.2e} of the electrophile left); give --time"
         )
     if math.isinf(problem.t_end):
-        assumptions.append("run until the limiting reagent is spent to 1e-9 of its charge")
+        assumptions.append(
+            f"run until the limiting reagent is spent to {SPENT_TOL:.0e}".replace("e-0", "e-")
+            + " of its charge"
+        )
     residual = max(outcome.balance_residuals(problem).values())
     if not residual < 1e-9:  # the conservation bound of SCIENCE.md section 2
         raise SolverFailure(
@@ -275,7 +303,7 @@ def simulate(scenario: Scenario) -> SimulationResult:
             "what still reacts goes through the small free-base fraction. Add a base "
             "(e.g. --base Et3N --base-eq 1.2 per eq of electrophile) for full conversion"
         )
-    return SimulationResult(
+    return SiteResult(
         scenario, table, problem, outcome, tuple(assumptions), tuple(warnings), tuple(provenance)
     )
 
@@ -301,6 +329,15 @@ class EquivalentsSweep:
         return self.species[:, self.degree == 1].sum(axis=1) / self.electrophile_charged
 
 
+def _at_eq(scenario: Scenario, eq: float) -> Scenario:
+    """``scenario`` with ``eq`` of electrophile; staged feeds of it scale along."""
+    if scenario.feed and scenario.mode == "direct":
+        factor = eq / scenario.eq
+        feed = [{"eq": s.eq * factor, "time": s.time} for s in scenario.feed]
+        return scenario.evolve(eq=eq, feed=feed)
+    return scenario.evolve(eq=eq)
+
+
 def sweep_equivalents(
     scenario: Scenario, eqs, *, table: SpeciesTable | None = None
 ) -> EquivalentsSweep:
@@ -309,20 +346,13 @@ def sweep_equivalents(
     ``table``: the species table of a run of this scenario (``result.table``), so the
     molecules and rates are not worked out again.
     """
-    from monoselect.kinetics.simulate import integrate_many
-
     eqs = np.asarray(eqs, dtype=float)
     if eqs.ndim != 1 or eqs.size == 0 or np.any(~np.isfinite(eqs)) or np.any(eqs <= 0):
         raise InvalidInput("equivalents to sweep must be finite and > 0", field="eq")
     if table is None:
-        sub = resolve_substrate(scenario.substrate)
-        el = resolve_electrophile(scenario.electrophile)
-        react, info, _, _ = reactivity_model(scenario, sub, el)
-        table = _species_table(sub, el, react, info)
+        table, _, _ = scenario_table(scenario)
     net, el = table.network, table.electrophile
-    problems = [
-        build_problem(scenario.model_copy(update={"eq": float(e)}), net, el)[0] for e in eqs
-    ]
+    problems = [build_problem(_at_eq(scenario, float(e)), net, el)[0] for e in eqs]
     res = integrate_many(problems)
     return EquivalentsSweep(
         eq=eqs,

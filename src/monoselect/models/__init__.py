@@ -1,0 +1,77 @@
+"""One module per reaction family, each Scenario -> network -> kinetics -> Result, and the
+one ``simulate`` that picks the family from the scenario (never the caller).
+
+- ``resin``: the scenario has resin options (solid phase, any electrophile);
+- ``linker``: the electrophile has two reactive ends (X-L-X: step growth);
+- ``reductive``: the electrophile is a mono-aldehyde (reductive amination);
+- ``mixing``: the scenario has mixing options (engulfment model of the feed zone);
+- ``site``: everything else (one-ended electrophiles, feeds, acids and bases).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from monoselect.errors import InvalidInput
+from monoselect.results import Result
+from monoselect.scenario import Scenario
+
+FAMILIES = ("site", "linker", "resin", "reductive", "mixing")
+
+
+def family(scenario: Scenario) -> str:
+    """Which family runs ``scenario``; options that belong to another family are refused."""
+    from monoselect.models import reagents
+
+    el = reagents.electrophile(scenario.electrophile)
+    if scenario.resin is not None:
+        name = "resin"
+    elif el.reactive_groups >= 2:
+        name = "linker"
+    elif el.class_name == "aldehyde":
+        name = "reductive"
+    elif scenario.mixing is not None:
+        name = "mixing"
+    else:
+        name = "site"
+    wrong = [
+        part
+        for part, home in (("linker", "linker"), ("reductive", "reductive"), ("mixing", "mixing"))
+        if getattr(scenario, part) is not None and home != name
+    ]
+    if wrong:
+        raise InvalidInput(
+            f"{wrong[0]} options do not apply: {el.name} with these options runs as the "
+            f"{name} family",
+            field=wrong[0],
+            fix={
+                "linker": "linker options need an electrophile with two reactive ends",
+                "reductive": "reductive options need a mono-aldehyde (no resin)",
+                "mixing": "the mixing model runs one-ended, non-aldehyde electrophiles in solution",
+            }[wrong[0]],
+        )
+    return name
+
+
+def simulate(
+    scenario: Scenario, *, on_progress: Callable[[int, int], None] | None = None
+) -> Result:
+    """Simulate ``scenario`` with the family it belongs to; every family returns a Result.
+
+    ``on_progress(done, total)`` is called by families that run several simulations (the
+    mixing sweeps).
+    """
+    if not isinstance(scenario, Scenario):
+        raise InvalidInput(
+            f"simulate takes a Scenario, got {type(scenario).__name__}",
+            field="scenario",
+            fix="build one with make_scenario(...) or load_scenario(path)",
+        )
+    name = family(scenario)
+    if name == "mixing":
+        from monoselect.models import mixing
+
+        return mixing.simulate(scenario, on_progress=on_progress)
+    import importlib
+
+    return importlib.import_module(f"monoselect.models.{name}").simulate(scenario)

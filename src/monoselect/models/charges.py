@@ -1,0 +1,164 @@
+"""What goes into the flask and when: the feed plan and the proton pool, built in one place
+for every family (site, linker, mixing), so a staged or inverse feed means the same thing
+everywhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from monoselect.chem.molecules import Electrophile
+from monoselect.chem.tables import acids_bases, lookup_key
+from monoselect.errors import InvalidInput
+from monoselect.kinetics.simulate import Binder, FeedStage, ProtonPool
+from monoselect.models import reagents
+from monoselect.scenario import Scenario
+
+# an anhydride whose acid is not in the acid table releases a carboxylic acid taken as
+# acetic-like (the table's AcOH value)
+CARBOXYLIC_PROXY = "AcOH"
+
+
+@dataclass(frozen=True)
+class FeedPlan:
+    """Amounts (mol) in the flask at t = 0, the starting volume (L) and the feed stages."""
+
+    substrate: float
+    electrophile: float
+    volume: float
+    stages: tuple[FeedStage, ...]
+    substrate_charged: float
+    electrophile_charged: float
+    feed_conc: float  # mol/L of the fed solution
+    notes: tuple[str, ...]
+
+    @property
+    def feed_time(self) -> float:
+        return sum(s.duration for s in self.stages)
+
+
+def feed_plan(scenario: Scenario) -> FeedPlan:
+    """The scenario's charges and feed: one portion, a constant-rate feed, or staged feeds,
+    direct or inverse (the substrate fed into the electrophile)."""
+    notes: list[str] = []
+    scale = scenario.amount()
+    n_sub = scenario.substrate_eq * scale
+    n_el = scenario.eq * scale
+    conc = scenario.concentration()
+    inverse = scenario.mode == "inverse"
+    in_flask, fed = (n_el, n_sub) if inverse else (n_sub, n_el)
+    fed_eq = scenario.substrate_eq if inverse else scenario.eq
+    volume = in_flask / conc
+    feed_c = scenario.feed_concentration() or conc
+    if scenario.feed:
+        steps = [(s.eq / fed_eq, s.seconds) for s in scenario.feed]
+        total = sum(f for f, _ in steps)
+        if abs(total - 1.0) > 1e-9:
+            raise InvalidInput(
+                f"the feed stages add {total * fed_eq:g} eq but the scenario charges "
+                f"{fed_eq:g} eq of the {'substrate' if inverse else 'electrophile'}",
+                field="feed",
+                fix=f"make the stages' eq add up to {fed_eq:g}, or change "
+                + ("substrate_eq" if inverse else "eq"),
+            )
+    else:
+        steps = [(1.0, scenario.addition_seconds())]
+    stages: list[FeedStage] = []
+    portion = 0.0  # fraction of the fed reagent added at t = 0 (zero-time stages)
+    for fraction, seconds in steps:
+        if seconds == 0:
+            if stages and fraction > 0:
+                # the engine has no mid-run impulse; moving the portion to t = 0 would be wrong
+                raise InvalidInput(
+                    "a portion with no addition time can only come first in the feed",
+                    field="feed",
+                    fix="give that stage a short time such as '1 min'",
+                )
+            portion += fraction
+            continue
+        rate = fraction * fed / seconds
+        stages.append(
+            FeedStage(
+                duration=seconds,
+                electrophile_rate=0.0 if inverse else rate,
+                substrate_rate=rate if inverse else 0.0,
+                volume_rate=rate / feed_c,
+            )
+        )
+    at_once = portion * fed
+    if at_once > 0:
+        volume += at_once / feed_c
+    if stages or at_once > 0:
+        notes.append(
+            f"fed solution at {feed_c:g} M"
+            + (
+                " (same as the flask; give feed_conc to change)"
+                if scenario.feed_conc is None
+                else ""
+            )
+        )
+    return FeedPlan(
+        substrate=at_once if inverse else n_sub,
+        electrophile=n_el if inverse else at_once,
+        volume=volume,
+        stages=tuple(stages),
+        substrate_charged=n_sub,
+        electrophile_charged=n_el,
+        feed_conc=feed_c,
+        notes=tuple(notes),
+    )
+
+
+def proton_pool(
+    scenario: Scenario, electrophile: Electrophile | None, n_sub: float
+) -> tuple[ProtonPool, float, list[str]]:
+    """Acid and base charged with the substrate, and the acid the reaction releases.
+
+    Returns the pool, the volume (L) the acid and base solutions add, and assumptions.
+    """
+    notes: list[str] = []
+    strong = 0.0
+    binders: list[Binder] = []
+    volume = 0.0
+    for kind in ("acid", "base"):
+        name = getattr(scenario, kind)
+        eq = getattr(scenario, f"{kind}_eq")
+        if not name:
+            continue
+        entry = reagents.acid_base(name, kind, kind)
+        amount = eq * n_sub
+        if entry.concentration:
+            volume += amount / entry.concentration
+        if kind == "acid" and not entry.pka:
+            strong += amount * entry.protons
+        else:
+            binders.append(Binder(entry.name, amount, entry.pka, entry.protons))
+        notes.append(
+            f"{eq:g} eq {entry.name} charged with the substrate at t = 0"
+            + (f" ({entry.concentration:g} M)" if entry.concentration else " (solid)")
+            + f"; pKa {', '.join(f'{v:g}' for v in entry.pka) or 'strong'}: {entry.source}"
+        )
+    release, released = 0.0, None
+    if electrophile is not None and electrophile.releases != "none":
+        release = 1.0
+        if electrophile.releases == "carboxylic":
+            entry = acids_bases().get(lookup_key(electrophile.releases_acid or ""))
+            pka = (entry or acids_bases()[lookup_key(CARBOXYLIC_PROXY)]).pka
+            released = Binder(electrophile.releases_acid or "carboxylic acid", 0.0, pka, 1)
+            notes.append(
+                f"each substitution releases {released.name} (pKa {pka[0]:g}"
+                + ("" if entry else f", assumed like {CARBOXYLIC_PROXY}")
+                + "), which joins the proton pool"
+            )
+        else:
+            notes.append(
+                f"each substitution releases {electrophile.releases_acid or 'a strong acid'}, "
+                "which protonates the most basic site present"
+            )
+    pool = ProtonPool(
+        strong_acid=strong, binders=tuple(binders), release=release, released=released
+    )
+    if pool.active or binders:
+        notes.append(
+            "proton transfer as instant equilibrium on one aqueous pKa scale, activities = 1"
+        )
+    return pool, volume, notes

@@ -1,0 +1,59 @@
+"""Reagents resolved once per process: the RDKit work (parsing, SMARTS classes, symmetry,
+product structures) is cached by the text the user gave and by canonical SMILES, so a
+comparison of eight protocols parses each molecule once."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from monoselect.chem.molecules import (
+    Electrophile,
+    Substrate,
+    resolve_acid_base,
+    resolve_electrophile,
+    resolve_substrate,
+)
+from monoselect.chem.products import SpeciesInfo, species_structures
+from monoselect.kinetics.network import SiteModel, enumerate_species, species_labels
+
+__all__ = ["acid_base", "electrophile", "molar_mass", "site_model", "species", "substrate"]
+
+
+@lru_cache(maxsize=256)
+def substrate(text: str, field: str = "substrate") -> Substrate:
+    return resolve_substrate(text, field=field)
+
+
+@lru_cache(maxsize=256)
+def electrophile(text: str, field: str = "electrophile") -> Electrophile:
+    return resolve_electrophile(text, field=field)
+
+
+@lru_cache(maxsize=64)
+def acid_base(text: str, field: str, kind: str):
+    return resolve_acid_base(text, field=field, kind=kind)
+
+
+def site_model(sub: Substrate) -> SiteModel:
+    s = sub.sites
+    return SiteModel(classes=s.classes, automorphisms=s.automorphisms, locants=s.locants)
+
+
+@lru_cache(maxsize=256)
+def species(
+    sub: Substrate, el: Electrophile
+) -> tuple[tuple[tuple[int, ...], ...], tuple[str, ...], tuple[SpeciesInfo, ...]]:
+    """Substitution patterns up to symmetry, their labels and structures (SMILES, m/z)."""
+    model = site_model(sub)
+    patterns = tuple(enumerate_species(model))
+    labels = tuple(species_labels(patterns, model))
+    return patterns, labels, tuple(species_structures(sub, el, patterns, labels))
+
+
+@lru_cache(maxsize=256)
+def molar_mass(smiles: str) -> float:
+    """Average molar mass, g/mol."""
+    from rdkit import Chem
+    from rdkit.Chem import Descriptors
+
+    return Descriptors.MolWt(Chem.MolFromSmiles(smiles))
