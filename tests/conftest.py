@@ -1,4 +1,9 @@
-"""Shared catalogue of substrates and small builders used across the tests."""
+"""Shared catalogue of substrates, small builders and the in-process command line."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
 
 import pytest
 
@@ -13,3 +18,30 @@ def diamine_network():
         return build_network(symmetric_diamine(), RateModel((k,), rho=rho))
 
     return make
+
+
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, cwd=None) -> Ran:
+    """``monoselect ARGS`` in this process (typer's runner): the same parsing, output and
+    exit codes as the installed command, without a new interpreter per test. An exception
+    that escapes the command is a bug (the user would see a traceback): it fails the test."""
+    from typer.testing import CliRunner
+
+    from monoselect.cli import app
+
+    old = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        result = CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=True)
+    finally:
+        os.chdir(old)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Ran(result.exit_code, result.stdout, result.stderr)

@@ -121,11 +121,19 @@ def simulate(
             "the mixing model is for symmetric diamines (two equivalent N-H)",
             field="substrate",
         )
-    for name in ("acid", "base", "stop_conversion"):
+    for name in ("acid", "stop_conversion"):
         if getattr(scenario, name) is not None:
             raise InvalidInput(
-                f"{name} is not part of the mixing model yet (free bases only)", field=name
+                f"{name} is not part of the mixing model yet (free bases only)",
+                field=name,
+                fix="leave it out; monoselect simulate runs it under ideal mixing",
             )
+    warnings = []
+    if scenario.base:
+        warnings.append(
+            f"{scenario.base} is taken to hold the amine as free base; protonation is not "
+            "part of the mixing model yet"
+        )
     plan = feed_plan(scenario)
     if scenario.mode == "inverse" or len(plan.stages) > 1:
         raise InvalidInput(
@@ -239,4 +247,5 @@ def simulate(
         scale,
         notes,
         n_el / n_sub,
+        tuple(warnings),
     )

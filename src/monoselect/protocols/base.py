@@ -202,6 +202,16 @@ class Protocol:
         return read_params(self.params, params, self.name)
 
     def run(self, cond: Conditions, params: dict | BaseModel | None = None) -> ProtocolResult:
+        from monoselect.models import reagents
+
+        el = reagents.electrophile(cond.electrophile)
+        if not self.applies(el):
+            raise InvalidInput(
+                f"{self.name} does not apply to {el.name} ({el.class_label}, "
+                f"{el.reactive_groups} reactive group(s))",
+                field="protocols",
+                fix="leave this protocol out for this electrophile",
+            )
         return self.run_fn(cond, self.check(params))
 
 

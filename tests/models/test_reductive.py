@@ -1,15 +1,13 @@
 """Reductive amination: both modes, conservation, limits, and bad input."""
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-from monoselect import InvalidInput, UnknownReagent
+from monoselect import InvalidInput, UnknownReagent, make_scenario, simulate
 from monoselect.kinetics.reductive import ReductiveRates, after_workup, simulate_reductive
-from monoselect.reductive import reductive_amination
+from tests.conftest import run_cli
 
 
 def test_units_balance_in_both_modes():
@@ -41,31 +39,37 @@ def test_fast_selective_reduction_gives_the_statistical_split():
     assert split["bis"] == pytest.approx(0.25, abs=1e-6)
 
 
+def _run(hydride: str, pre_time: str = "0 h", **kw):
+    spec = {"hydride": hydride, "pre_time": pre_time, **kw}
+    return simulate(make_scenario(electrophile="benzaldehyde", reductive=spec))
+
+
 def test_pre_forming_the_imine_saves_aldehyde_with_an_unselective_hydride():
-    r = reductive_amination(hydride="NaBH4", dehydrating=True)
-    assert r.one_pot.alcohol > 0.2 > r.preformed.alcohol
-    assert r.preformed.split["mono"] > r.one_pot.split["mono"]
-    stab = reductive_amination(hydride="NaBH(OAc)3")
-    assert abs(stab.one_pot.split["mono"] - stab.preformed.split["mono"]) < 0.01
+    one_pot, pre = _run("NaBH4"), _run("NaBH4", "2 h", dehydrating=True)
+    assert one_pot.alcohol > 0.2 > pre.alcohol
+    assert pre.split()["mono"] > one_pot.split()["mono"]
+    stab = [_run("NaBH(OAc)3"), _run("NaBH(OAc)3", "2 h", dehydrating=True)]
+    assert abs(stab[0].split()["mono"] - stab[1].split()["mono"]) < 0.01
+
+
+def test_an_aldehyde_without_hydride_options_is_run_as_reductive_amination():
+    r = simulate(make_scenario(electrophile="benzaldehyde"))
+    assert r.kind == "reductive" and "NaBH(OAc)3" in r.assumptions[0]
 
 
 def test_bad_reductive_input_names_the_field():
-    with pytest.raises(UnknownReagent, match="field: hydride"):
-        reductive_amination(hydride="LiAlH4")
-    with pytest.raises(InvalidInput, match="field: aldehyde"):
-        reductive_amination(aldehyde="glutaraldehyde")
-    with pytest.raises(InvalidInput, match="field: aldehyde"):
-        reductive_amination(aldehyde="Boc2O")
+    with pytest.raises(UnknownReagent, match="field: reductive.hydride"):
+        _run("LiAlH4")
+    with pytest.raises(InvalidInput, match="field: reductive"):
+        simulate(make_scenario(electrophile="glutaraldehyde", reductive={}))
+    with pytest.raises(InvalidInput, match="field: reductive"):
+        simulate(make_scenario(electrophile="Boc2O", reductive={}))
 
 
 def test_reductive_cli_json():
-    proc = subprocess.run(
-        [sys.executable, "-m", "monoselect", "reductive", "--hydride", "NaBH4", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = run_cli("reductive", "--hydride", "NaBH4", "--json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert data["one_pot"]["alcohol_fraction_of_aldehyde"] > 0.2
+    assert data["kind"] == "reductive" and data["mode"] == "one pot"
+    assert data["alcohol_fraction_of_aldehyde"] > 0.2
     assert [s["label"] for s in data["species"]] == ["SM", "mono", "bis"]

@@ -9,11 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monoselect import InvalidInput, UnknownReagent, make_scenario, simulate
-from monoselect.api import reactivity_model
 from monoselect.chem import pka
 from monoselect.chem.molecules import resolve_electrophile, resolve_substrate
 from monoselect.kinetics import rosenbrock as rb
 from monoselect.kinetics.simulate import Binder, ProtonPool, _arrays, integrate
+from monoselect.models.site import reactivity_model
+from tests.conftest import run_cli
 
 LOG2 = math.log10(2.0)
 
@@ -278,16 +279,9 @@ def test_bad_acid_and_base_input_name_the_field():
 
 def test_cli_acid_json_has_speciation_and_explain_names_sources(tmp_path):
     import json
-    import subprocess
-    import sys
 
     def cli(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "monoselect", "simulate", *args],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        return run_cli("simulate", *args)
 
     proc = cli("--acid", "HCl", "--acid-eq", "1.0", "--time", "24 h", "--json")
     assert proc.returncode == 0, proc.stderr

@@ -1,8 +1,6 @@
 """Protocols on one footing, and monoselect compare."""
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -11,6 +9,7 @@ from monoselect import InvalidInput, final_split
 from monoselect.comparison import compare
 from monoselect.protocols import PROTOCOLS
 from monoselect.protocols.base import make_conditions
+from tests.conftest import run_cli
 
 COND = make_conditions(substrate="1,4-diazepane", electrophile="Boc2O", max_time="24 h")
 
@@ -35,13 +34,13 @@ def test_every_protocol_reports_the_same_schema(results):
         "resin",
     }
     for r in results.values():
-        s = r.summary()
+        s = r.to_dict()
         for key in ("mono_yield_on_substrate", "mono_yield_on_electrophile", "bis", "sm_left"):
             assert 0.0 <= s[key] <= 1.0
-        if hasattr(r.result, "balance"):
+        if r.result.kind == "site" and r.steps == 1:
             assert max(r.result.balance().values()) < 1e-9
             assert len(r.curve_eq) == len(r.curve_mono_yield) > 0
-        if r.steps == 1:
+        if r.yields is None:
             assert r.mono_yield_on_substrate + r.bis + r.sm_left == pytest.approx(1.0, abs=1e-9)
 
 
@@ -94,7 +93,7 @@ def test_hcl_salt_with_an_alkylating_agent_and_no_base_runs_and_says_why():
     cond = make_conditions(electrophile="BnBr", max_time="24 h")
     r = PROTOCOLS["hcl_salt"].run(cond)
     assert any("releases HBr" in n and "protonates" in n for n in r.notes)
-    assert r.outcome.electrophile_left > 0.1
+    assert r.result.outcome.electrophile_left > 0.1
 
 
 def test_bad_protocol_input_names_the_field():
@@ -130,32 +129,23 @@ def test_compare_cli_file_json_and_plot(tmp_path):
         "params:\n  slow_addition: {addition_time: 2 h, substrate_eq: 3}\n"
     )
     plot = tmp_path / "cmp.png"
-    proc = subprocess.run(
-        [sys.executable, "-m", "monoselect", "compare", str(spec), "--json", "--plot", str(plot)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    proc = run_cli("compare", str(spec), "--json", "--plot", str(plot))
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert {r["protocol"] for r in data["ranking"]} == {"direct", "hcl_salt", "slow_addition"}
     slow = next(r for r in data["ranking"] if r["protocol"] == "slow_addition")
-    assert slow["scenario"]["substrate_eq"] == 3 and slow["scenario"]["addition_time_s"] == 7200
+    ran = slow["run"]["scenario"]
+    assert ran["substrate_eq"] == 3 and ran["addition_time_s"] == 7200
     assert plot.stat().st_size > 20_000
-    bad = subprocess.run(
-        [sys.executable, "-m", "monoselect", "compare", "--protocol", "sideways"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    bad = run_cli("compare", "--protocol", "sideways")
     assert bad.returncode == 2 and "field: protocols" in bad.stderr
 
 
 def test_hcl_salt_summary_carries_the_speciation(results):
-    spec = results["hcl_salt"].summary()["speciation"]
+    spec = results["hcl_salt"].to_dict()["extra"]["speciation"]
     start = spec["SM"]["start"]
     assert start["1H+"] > 0.95 and sum(start.values()) == pytest.approx(1.0)
-    assert "speciation" not in results["direct"].summary()  # Boc2O, no acid: no pool
+    assert "extra" not in results["direct"].to_dict()  # Boc2O, no acid: no pool
 
 
 def test_compare_covers_reductive_amination_and_resin():
@@ -165,6 +155,6 @@ def test_compare_covers_reductive_amination_and_resin():
     assert set(by_name) == {"reductive_one_pot", "reductive_preformed", "resin"}
     resin = by_name["resin"]
     assert resin.bis == 0.0  # one N is bound: no bis on the bead
-    assert resin.summary()["extra"]["resin"]["purity"] > 0.7
+    assert resin.result.point.purity > 0.7
     with pytest.raises(InvalidInput, match="does not apply"):
         PROTOCOLS["reductive_one_pot"].run(COND)

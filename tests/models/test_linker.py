@@ -1,15 +1,13 @@
 """Bifunctional linkers: step growth against Flory, conservation, the report and the CLI."""
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monoselect import InvalidInput, make_scenario
+from monoselect import InvalidInput, make_scenario, simulate
 from monoselect.kinetics.simulate import FeedStage
 from monoselect.kinetics.step_growth import (
     Chain,
@@ -19,7 +17,7 @@ from monoselect.kinetics.step_growth import (
     flory_chain_fractions,
     integrate_linker,
 )
-from monoselect.linker import simulate_linker
+from tests.conftest import run_cli
 
 
 def _ends_left(net, y, end):
@@ -97,7 +95,7 @@ def test_units_are_conserved_and_amounts_stay_positive(k_x, k_y, em, ratio, feed
 
 
 def test_report_categories_masses_and_rings():
-    r = simulate_linker(make_scenario(electrophile="1,4-dibromobutane", eq=1.0, substrate_eq=5))
+    r = simulate(make_scenario(electrophile="1,4-dibromobutane", eq=1.0, substrate_eq=5))
     cats = r.by_category()
     assert sum(cats.values()) == pytest.approx(1.0)
     assert r.unit_residual < 1e-9
@@ -107,23 +105,21 @@ def test_report_categories_masses_and_rings():
     assert names["A-L-A"].formula == "C14H30N4"
     assert names["cyclo(A-L)"].ring_atoms == 8  # N-C-C-N of the ring + four CH2
     # a large excess of diamine turns most linker into the bridged dimer, not gum
-    assert cats["bridged A-L-A"] > cats["oligomer"]
+    assert cats["bridged"] > cats["oligomer"]
 
 
 def test_the_slow_chloride_end_leaves_a_mono_adduct_with_a_free_end():
-    fast = simulate_linker(make_scenario(electrophile="1,4-dibromobutane", eq=1.0, substrate_eq=3))
-    mixed = simulate_linker(
-        make_scenario(electrophile="1-bromo-4-chlorobutane", eq=1.0, substrate_eq=3)
-    )
-    assert mixed.by_category()["mono-adduct A-L-X"] > 5 * fast.by_category()["mono-adduct A-L-X"]
+    fast = simulate(make_scenario(electrophile="1,4-dibromobutane", eq=1.0, substrate_eq=3))
+    mixed = simulate(make_scenario(electrophile="1-bromo-4-chlorobutane", eq=1.0, substrate_eq=3))
+    assert mixed.by_category()["mono"] > 5 * fast.by_category()["mono"]
     chloride = next(s for s in mixed.species if s.name == "A-L-Cl")
     i = mixed.species.index(chloride)
     assert mixed.amounts[-1, i] / mixed.diamine_charged > 0.1
 
 
 def test_dilution_favours_rings_over_chains():
-    conc = simulate_linker(make_scenario(electrophile="1,4-dibromobutane", eq=1.0, conc="0.5 M"))
-    dilute = simulate_linker(
+    conc = simulate(make_scenario(electrophile="1,4-dibromobutane", eq=1.0, conc="0.5 M"))
+    dilute = simulate(
         make_scenario(electrophile="1,4-dibromobutane", eq=1.0, conc="0.002 M", time="30 d")
     )
     assert dilute.by_category()["cyclised"] > conc.by_category()["cyclised"]
@@ -131,53 +127,36 @@ def test_dilution_favours_rings_over_chains():
 
 
 def test_bad_linker_input_names_the_field():
-    with pytest.raises(InvalidInput, match="field: em"):
-        simulate_linker(make_scenario(electrophile="1,4-dibromobutane"), em={8: -1.0})
-    with pytest.raises(InvalidInput, match="field: cap"):
-        simulate_linker(make_scenario(electrophile="1,4-dibromobutane"), cap=2)
-    with pytest.raises(InvalidInput, match="field: electrophile"):
-        simulate_linker(make_scenario(electrophile="Boc2O"))
+    with pytest.raises(InvalidInput, match="field: linker.em"):
+        make_scenario(electrophile="1,4-dibromobutane", linker={"em": {8: -1.0}})
+    with pytest.raises(InvalidInput, match="field: linker.cap"):
+        make_scenario(electrophile="1,4-dibromobutane", linker={"cap": 2})
+    with pytest.raises(InvalidInput, match="field: linker"):
+        simulate(make_scenario(electrophile="Boc2O", linker={"cap": 5}))
+    # options of the site family are refused, not silently ignored
+    for field in ("kappa", "stop_conversion"):
+        with pytest.raises(InvalidInput, match=f"field: {field}"):
+            simulate(make_scenario(electrophile="1,4-dibromobutane", **{field: 0.5}))
 
 
 def test_cli_routes_a_linker_to_the_step_growth_report(tmp_path):
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "monoselect",
-            "simulate",
-            "--electrophile",
-            "1,4-dibromobutane",
-            "--substrate-eq",
-            "4",
-            "--em",
-            "8=0.05",
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    proc = run_cli(
+        "simulate",
+        "--electrophile",
+        "1,4-dibromobutane",
+        "--substrate-eq",
+        "4",
+        "--em",
+        "8=0.05",
+        "--json",
     )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert set(data["categories"]) >= {"bridged A-L-A", "oligomer", "cyclised"}
+    assert data["kind"] == "linker"
+    assert set(data["split"]["fractions"]) >= {"bridged", "oligomer", "cyclised"}
     assert data["unit_balance"] < 1e-9
     assert any("user values {8: 0.05}" in a for a in data["assumptions"])
-    bad = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "monoselect",
-            "simulate",
-            "--electrophile",
-            "1,4-dibromobutane",
-            "--em",
-            "eight",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    bad = run_cli("simulate", "--electrophile", "1,4-dibromobutane", "--em", "eight")
     assert bad.returncode == 2 and "field: em" in bad.stderr
     assert Chain(1, 1, ("Br", "N")).name == "A-L-Br"
 
@@ -202,16 +181,16 @@ def test_compare_runs_the_linker_variants_on_one_footing():
     assert ys == sorted(ys, reverse=True)
     for r in result.ranked:
         if r.name == "linker_resin":  # bound diamine: bridging only between neighbours
-            assert r.bis > 0 and r.extra["resin"]["bridged"] > 0
+            assert r.split()["bridged"] > 0 and r.result.point.bridged > 0
             continue
         if r.name == "linker_protect":  # one free N: no chains, only adduct or bridged
             y1, y2, y3 = r.extra["step_yields"]
             assert r.overall_yield == pytest.approx(y1 * y2 * y3) and y2 > 0.95
             continue
-        cats = r.extra["categories"]
+        cats = r.split().fractions
         assert sum(cats.values()) == pytest.approx(1.0)
-        assert r.summary()["fractions"] == cats
-    with pytest.raises(InvalidInput, match="for a linker"):
+        assert r.to_dict()["run"]["split"]["fractions"] == cats
+    with pytest.raises(InvalidInput, match="does not apply"):
         compare(cond, ["hcl_salt"], processes=1)
 
 

@@ -1,14 +1,12 @@
 """Micromixing: the engulfment model against ideal mixing, and the Damkohler verdict."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 
-from monoselect import InvalidInput, final_split, make_scenario
+from monoselect import InvalidInput, final_split, make_scenario, simulate
 from monoselect.kinetics.mixing import damkohler, engulfment_rate, simulate_engulfment
-from monoselect.mixing import mixing_report
+from tests.conftest import run_cli
 
 FAST = dict(
     k1=2e3,
@@ -48,6 +46,10 @@ def test_the_feed_zone_conserves_every_unit():
     assert r.zone_bis_share > 0.9  # poor mixing: the bis is made in the feed zone
 
 
+def mixing_report(scenario, **options):
+    return simulate(scenario.evolve(mixing=options))
+
+
 def test_slow_electrophiles_keep_ideal_mixing():
     rep = mixing_report(make_scenario(eq=1.0, addition_time="1 h", feed_conc="1 M"), sweeps=False)
     assert rep.damkohler < 1e-3 and rep.verdict.startswith("ideal mixing holds")
@@ -72,22 +74,12 @@ def test_an_acyl_chloride_is_mixing_limited_and_loses_mono():
 
 
 def test_mixing_cli_json_and_bad_input():
-    proc = subprocess.run(
-        [sys.executable, "-m", "monoselect", "mixing", "--addition-time", "1 h", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = run_cli("mixing", "--addition-time", "1 h", "--json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["damkohler"] < 1e-3 and len(data["stirring"]) == 7
-    bad = subprocess.run(
-        [sys.executable, "-m", "monoselect", "mixing", "--power", "-1 W/kg"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert bad.returncode == 2 and "field: power" in bad.stderr
+    bad = run_cli("mixing", "--power", "-1 W/kg")
+    assert bad.returncode == 2 and "field: mixing.power" in bad.stderr
 
 
 def test_stirrer_speed_and_feed_point_set_the_local_power():
@@ -99,13 +91,13 @@ def test_stirrer_speed_and_feed_point_set_the_local_power():
     assert surface.eps == pytest.approx(0.3 * 0.486, rel=1e-3)
     assert impeller.eps == pytest.approx(5 * 0.486, rel=1e-3)
     assert impeller.actual.mono > surface.actual.mono
-    with pytest.raises(InvalidInput, match="field: feed_point"):
+    with pytest.raises(InvalidInput, match="field: mixing.feed_point"):
         mixing_report(scenario, feed_point="bottom", sweeps=False)
 
 
 def test_the_ideal_mixing_threshold_is_safe():
     """At Da = IDEAL_DA the engulfment model moves mono by less than 1e-4."""
-    from monoselect.mixing import IDEAL_DA
+    from monoselect.models.mixing import IDEAL_DA
 
     kw = dict(FAST, feed_time=3600.0, blobs=20)
     ideal = simulate_engulfment(e_rate=1e12, **kw).mono

@@ -1,14 +1,12 @@
 """Solid phase: unit accounting, pseudo-dilution by loading, and the CLI."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 
-from monoselect import InvalidInput
+from monoselect import InvalidInput, make_scenario, simulate
 from monoselect.kinetics.resin import simulate_resin
-from monoselect.resin import resin_run
+from tests.conftest import run_cli
 
 BASE = dict(resin_g=1.0, swelling=5.0, k_load=0.1, load_time=7200.0, k_el=1e-3, react_time=86400.0)
 
@@ -33,6 +31,19 @@ def test_every_bound_diamine_comes_back_once(linker):
         assert run.released_bridged == 0.0
 
 
+def resin_run(electrophile="Boc2O", diamine_eq=3.0, sweep=True, **resin):
+    """The resin command's defaults: 1 g resin, 3 eq diamine and electrophile per site."""
+    return simulate(
+        make_scenario(
+            electrophile=electrophile,
+            eq=3.0,
+            substrate_eq=diamine_eq,
+            conc="0.3 M",
+            resin={"mass": "1 g", "sweep": sweep, **resin},
+        )
+    )
+
+
 def test_lower_loading_isolates_sites_better():
     """Site isolation is pseudo-dilution: fewer cross-links and bridges at lower loading."""
     r = resin_run(electrophile="1,4-dibromobutane")
@@ -51,16 +62,15 @@ def test_more_diamine_in_the_loading_step_suppresses_cross_links():
 
 
 def test_resin_bad_input_and_cli():
-    with pytest.raises(InvalidInput, match="field: diamine_eq"):
+    with pytest.raises(InvalidInput, match="field: substrate_eq"):
         resin_run(diamine_eq=0.0)
-    with pytest.raises(InvalidInput, match="field: loading"):
+    with pytest.raises(InvalidInput, match="field: resin.loading"):
         resin_run(loading="1.2 mL")
-    proc = subprocess.run(
-        [sys.executable, "-m", "monoselect", "resin", "--loading", "0.5 mmol/g", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    with pytest.raises(InvalidInput, match="field: addition_time"):
+        simulate(make_scenario(addition_time="1 h", resin={}))
+    proc = run_cli("resin", "--loading", "0.5 mmol/g", "--json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["result"]["loading"] == pytest.approx(0.5) and len(data["loading_sweep"]) == 5
+    assert data["resin_g"] == pytest.approx(1.0) and data["scenario"]["eq"] == 3.0
+    assert sum(data["split"]["fractions"].values()) == pytest.approx(1.0)

@@ -1,4 +1,5 @@
-"""Public API and the command line, run as a user runs them (real subprocess, real files)."""
+"""Public API and the command line, run as a user runs them (in process through typer's
+runner, real files; one test runs the installed entry point in a real subprocess)."""
 
 import json
 import subprocess
@@ -10,18 +11,28 @@ import pytest
 import monoselect
 from monoselect import InvalidInput, make_scenario, simulate
 from monoselect import final_split as closed_form_split
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_cli(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "monoselect", *args],
+def test_the_entry_point_runs_in_a_real_process_and_bad_input_is_one_line():
+    ok = subprocess.run(
+        [sys.executable, "-m", "monoselect", "simulate", "--eq", "1.0", "--json"],
         capture_output=True,
         text=True,
-        cwd=cwd,
-        timeout=600,
+        timeout=300,
     )
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["split"]["fractions"]["mono"] == pytest.approx(0.639, abs=1e-3)
+    bad = subprocess.run(
+        [sys.executable, "-m", "monoselect", "simulate", "--conc", "fast"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr.count("\n") == 1 and "field: conc" in bad.stderr
 
 
 def test_public_api_is_pinned():
@@ -29,9 +40,10 @@ def test_public_api_is_pinned():
         "InvalidInput",
         "InvalidStructure",
         "MonoselectError",
+        "Result",
         "Scenario",
-        "SimulationResult",
         "SolverFailure",
+        "Split",
         "UnknownReagent",
         "compare",
         "final_split",
@@ -80,8 +92,8 @@ def test_json_output_has_the_contract(tmp_path):
     data = json.loads(proc.stdout)
     assert set(data["fractions"]) == {"SM", "mono", "bis"}
     assert data["fractions"]["mono"] == pytest.approx(0.5, abs=1e-6)
-    assert data["yield_on_substrate"] == pytest.approx(0.5, abs=1e-6)
-    assert data["yield_on_electrophile"] == pytest.approx(0.5, abs=1e-6)
+    assert data["split"]["mono_yield_on_substrate"] == pytest.approx(0.5, abs=1e-6)
+    assert data["split"]["mono_yield_on_electrophile"] == pytest.approx(0.5, abs=1e-6)
     assert max(data["balance"].values()) < 1e-9
     assert data["scenario"]["addition_time_s"] == 14400.0
     assert data["scenario"]["scale_mmol"] == pytest.approx(10.0)
