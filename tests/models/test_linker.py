@@ -127,9 +127,9 @@ def test_dilution_favours_rings_over_chains():
 
 
 def test_bad_linker_input_names_the_field():
-    with pytest.raises(InvalidInput, match="field: linker.em"):
+    with pytest.raises(InvalidInput, match=r"field: linker\.em"):
         make_scenario(electrophile="1,4-dibromobutane", linker={"em": {8: -1.0}})
-    with pytest.raises(InvalidInput, match="field: linker.cap"):
+    with pytest.raises(InvalidInput, match=r"field: linker\.cap"):
         make_scenario(electrophile="1,4-dibromobutane", linker={"cap": 2})
     with pytest.raises(InvalidInput, match="field: linker"):
         simulate(make_scenario(electrophile="Boc2O", linker={"cap": 5}))

@@ -91,7 +91,7 @@ def test_stirrer_speed_and_feed_point_set_the_local_power():
     assert surface.eps == pytest.approx(0.3 * 0.486, rel=1e-3)
     assert impeller.eps == pytest.approx(5 * 0.486, rel=1e-3)
     assert impeller.actual.mono > surface.actual.mono
-    with pytest.raises(InvalidInput, match="field: mixing.feed_point"):
+    with pytest.raises(InvalidInput, match=r"field: mixing\.feed_point"):
         mixing_report(scenario, feed_point="bottom", sweeps=False)
 
 

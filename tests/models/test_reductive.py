@@ -58,7 +58,7 @@ def test_an_aldehyde_without_hydride_options_is_run_as_reductive_amination():
 
 
 def test_bad_reductive_input_names_the_field():
-    with pytest.raises(UnknownReagent, match="field: reductive.hydride"):
+    with pytest.raises(UnknownReagent, match=r"field: reductive\.hydride"):
         _run("LiAlH4")
     with pytest.raises(InvalidInput, match="field: reductive"):
         simulate(make_scenario(electrophile="glutaraldehyde", reductive={}))

@@ -64,7 +64,7 @@ def test_more_diamine_in_the_loading_step_suppresses_cross_links():
 def test_resin_bad_input_and_cli():
     with pytest.raises(InvalidInput, match="field: substrate_eq"):
         resin_run(diamine_eq=0.0)
-    with pytest.raises(InvalidInput, match="field: resin.loading"):
+    with pytest.raises(InvalidInput, match=r"field: resin\.loading"):
         resin_run(loading="1.2 mL")
     with pytest.raises(InvalidInput, match="field: addition_time"):
         simulate(make_scenario(addition_time="1 h", resin={}))
