@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import yaml
 
-from monoselect.chem.tables import _text
+from monoselect.data import text as _text
 from monoselect.errors import InvalidStructure
 
 PROTON = 1.007276467  # u, for [M+H]+

@@ -92,7 +92,7 @@ def run_variant(name: str, cond: Conditions, _params=None) -> ProtocolResult:
 
 
 def _resin(cond: Conditions, p) -> ProtocolResult:
-    return replace(on_resin.PROTOCOL.run(cond, p), name="linker_resin", label="solid phase")
+    return replace(on_resin.run(cond, p), name="linker_resin", label="solid phase")
 
 
 def _protect_first(cond: Conditions, _p) -> ProtocolResult:
