@@ -1,0 +1,51 @@
+"""The Scenario: validated once, quantities in engine units, evolve() validates again."""
+
+import pytest
+
+from monoselect import InvalidInput, load_scenario, make_scenario, simulate
+from monoselect.scenario import DEFAULT_RUN_S
+
+
+def test_quantities_are_read_once_into_engine_units():
+    s = make_scenario(scale="10 mmol", conc="200 mM", addition_time="90 min", temperature="0 degC")
+    assert s.amount() == pytest.approx(0.010)
+    assert s.concentration() == pytest.approx(0.2)
+    assert s.addition_seconds() == pytest.approx(5400.0)
+    assert s.temperature_c() == pytest.approx(0.0)
+    assert s.total_seconds() == float("inf") and s.run_seconds() == DEFAULT_RUN_S
+    assert s.resolved()["scale_mmol"] == pytest.approx(10.0)
+
+
+def test_evolve_validates_again_and_keeps_the_rest():
+    s = make_scenario(substrate="piperazine", conc="0.1 M")
+    t = s.evolve(eq=2.0)
+    assert (t.eq, t.substrate, t.concentration()) == (2.0, "piperazine", pytest.approx(0.1))
+    with pytest.raises(InvalidInput, match="field: conc"):
+        s.evolve(conc="-1 M")
+    with pytest.raises(InvalidInput, match="field: eq"):
+        s.evolve(eq=float("nan"))
+
+
+def test_family_options_are_parts_of_the_scenario_and_unknown_keys_are_refused():
+    s = make_scenario(mixing={"power": "1 W/kg"}, resin=None)
+    assert s.mixing.si("power") == 1.0
+    with pytest.raises(InvalidInput, match=r"field: mixing\.colour"):
+        make_scenario(mixing={"colour": "blue"})
+    with pytest.raises(InvalidInput, match=r"field: reductive\.pre_time"):
+        make_scenario(reductive={"pre_time": "-1 h"})
+
+
+def test_a_feed_that_disagrees_with_eq_is_refused_not_used():
+    with pytest.raises(InvalidInput, match="field: feed"):
+        simulate(make_scenario(substrate="piperazine", eq=1.0, feed=[{"eq": 5, "time": 0}]))
+
+
+def test_scenario_files_must_be_utf8_mappings(tmp_path):
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("substrate: pipérazine\n".encode("latin-1"))
+    with pytest.raises(InvalidInput, match="not UTF-8"):
+        load_scenario(latin)
+    listed = tmp_path / "list.yaml"
+    listed.write_text("- substrate\n")
+    with pytest.raises(InvalidInput, match="mapping"):
+        load_scenario(listed)
