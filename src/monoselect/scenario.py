@@ -171,7 +171,7 @@ class ReductiveSpec(_Spec):
     hydride: str = "NaBH(OAc)3"
     hydride_eq: float = Field(1.5, description="hydride equivalents per diamine")
     pre_time: Quantity = Field(0, description="imine pre-formation before the hydride; 0 = one pot")
-    dehydrating: bool = Field(False, description="sieves / MgSO4 during pre-formation")
+    dehydrating: bool = Field(False, description="sieves / MgSO4 in the flask")
     _pre: float = PrivateAttr(0.0)
 
     @field_validator("hydride_eq")

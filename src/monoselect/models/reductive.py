@@ -105,7 +105,7 @@ def simulate(scenario: Scenario) -> ReductiveResult:
     h_name, k_im, k_ald = hydride_rates(spec.hydride)
     data = load_yaml("hydrides.yaml")
     cond = data["condensation"]
-    dehydrating = spec.dehydrating and spec.preformed
+    dehydrating = spec.dehydrating  # sieves in the flask act in one pot too
     k_back = cond["k_form"] / cond["K"] / (cond["dehydrating_factor"] if dehydrating else 1.0)
     rates = ReductiveRates(cond["k_form"], k_back, k_im, k_ald)
     n = scenario.substrate_eq * scenario.amount()
@@ -145,9 +145,7 @@ def simulate(scenario: Scenario) -> ReductiveResult:
             f"an aldehyde reacts with an amine by reductive amination: {h_name} "
             f"({spec.hydride_eq:g} eq, one pot) assumed; give the reductive options to change",
         )
-    warnings = []
-    if spec.dehydrating and not spec.preformed:
-        warnings.append("a dehydrating agent acts only during pre-formation: give pre_time")
+    warnings: list[str] = []
     return ReductiveResult(
         scenario=scenario,
         mode=mode,

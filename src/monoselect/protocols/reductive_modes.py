@@ -16,7 +16,7 @@ class Params(BaseModel):
     hydride: str = "NaBH(OAc)3"
     hydride_eq: float = Field(1.5, gt=0)
     pre_time: Quantity = Field("2 h", description="pre-formed mode only")
-    dehydrating: bool = Field(True, description="pre-formed mode only")
+    dehydrating: bool = Field(True, description="pre-formed mode only (its usual partner)")
 
 
 def applies(electrophile) -> bool:
