@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from monoselect.errors import InvalidInput, SolverFailure
+from monoselect.errors import InvalidInput
+from monoselect.kinetics.staged import Event, MassAction, Stage, integrate_staged
 
 ENGULFMENT_CONSTANT = 0.058  # Baldyga & Bourne: E = 0.058 (eps / nu)^0.5
 
@@ -47,42 +48,38 @@ class EModelResult:
     zone_bis_share: float  # fraction of the bis made inside feed zones
 
 
-def _rates(n, v, k1, k2):
-    """Mass-action rates (mol/s) in a volume v of SM, mono, bis, E amounts n."""
-    a, m, _b, e = n
-    r1 = k1 * a * e / v
-    r2 = k2 * m * e / v
-    return np.array([-r1, r1 - r2, r2, -r1 - r2]), r2
-
-
-def _rate_jacobian(n, v, k1, k2):
-    """d(rates)/d(SM, mono, bis, E, volume) as a 4 x 5 matrix, and d r2 / d(same)."""
-    a, m, _b, e = n
-    r1, r2 = k1 * a * e / v, k2 * m * e / v
-    d1 = np.array([k1 * e / v, 0.0, 0.0, k1 * a / v, -r1 / v])
-    d2 = np.array([0.0, k2 * e / v, 0.0, k2 * m / v, -r2 / v])
-    return np.stack([-d1, d1 - d2, d2, -d1 - d2]), d2
+# SM, mono, bis, electrophile: SM + E -> mono (k1), mono + E -> bis (k2)
+_REACTANTS = np.array([[0, 3], [1, 3]])
+_STOICH = np.array([[-1.0, 0.0], [1.0, -1.0], [0.0, 1.0], [-1.0, -1.0]])
 
 
 def _batch(n, v, k1, k2, seconds, rtol):
-    """Ideal batch for ``seconds`` (closed system), by Radau."""
-    from scipy.integrate import solve_ivp
-
+    """Ideal batch for ``seconds`` (closed system, constant volume ``v``)."""
     if seconds <= 0 or n[3] <= 1e-12 * n[:3].sum():
         return n  # nothing left to react with
-
-    def f(_t, y):
-        return _rates(y, v, k1, k2)[0]
-
-    def jac(_t, y):
-        return _rate_jacobian(y, v, k1, k2)[0][:, :4]
-
-    sol = solve_ivp(
-        f, (0, seconds), n, method="Radau", jac=jac, rtol=rtol, atol=1e-14 * max(n.sum(), 1)
+    bulk = MassAction(_REACTANTS, _STOICH, [k1, k2], volume=v)
+    run = integrate_staged(
+        bulk,
+        n,
+        [Stage(seconds)],
+        rtol=rtol,
+        atol=1e-14 * max(n.sum(), 1),
+        what="the bulk between feed portions",
+        field="mixing",
+        fix=None,
     )
-    if not sol.success:
-        raise SolverFailure(f"bulk integration failed: {sol.message}", field="mixing")
-    return sol.y[:, -1]
+    return run.final
+
+
+def _feed_zone(k1, k2, e_rate):
+    """The zone in concentrations (volume 1): the chemistry, plus engulfment E (c_bulk - c)
+    as a first-order loss of every species at E and, in the stage, a feed of E c_bulk."""
+    dilution = np.array([[i, -1] for i in range(4)])
+    return MassAction(
+        np.concatenate([_REACTANTS, dilution]),
+        np.concatenate([_STOICH, -np.eye(4)], axis=1),
+        [k1, k2, e_rate, e_rate, e_rate, e_rate],
+    )
 
 
 def simulate_engulfment(
@@ -101,8 +98,6 @@ def simulate_engulfment(
 ) -> EModelResult:
     """Semi-batch feed of ``electrophile`` (mol, at ``feed_conc``) over ``feed_time`` s into
     ``substrate`` (mol) in ``volume`` (L); k1, k2 molecular rate constants (L/mol/s)."""
-    from scipy.integrate import solve_ivp
-
     for name, value in (("k1", k1), ("k2", k2), ("e_rate", e_rate), ("feed_conc", feed_conc)):
         if not (value > 0 and math.isfinite(value)):
             raise InvalidInput(f"{name} must be > 0, got {value}", field=name)
@@ -114,38 +109,31 @@ def simulate_engulfment(
     v_blob = portion / feed_conc
     interval = feed_time / blobs
     zone_bis = 0.0
+    zone = _feed_zone(k1, k2, e_rate)
     for _ in range(blobs):
         # the zone in concentrations: dc/dt = E (c_bulk - c) + r(c), its volume
         # v0 exp(E t) known in closed form, so the stiff part is only the chemistry
         c_bulk = bulk / v_bulk
         t_full = math.log((v_bulk + v_blob) / v_blob) / e_rate  # it has engulfed everything
 
-        def zone(t, c, c_bulk=c_bulk):
-            return e_rate * (c_bulk - c) + _rates(c, 1.0, k1, k2)[0]
-
-        def zone_jac(_t, c):
-            return _rate_jacobian(c, 1.0, k1, k2)[0][:, :4] - e_rate * np.eye(4)
-
-        def spent(t, c):
-            return c[3] * v_blob * math.exp(e_rate * t) - 1e-9 * portion
-
-        spent.terminal = True
-        c0 = np.array([0.0, 0.0, 0.0, feed_conc])
-        sol = solve_ivp(
+        spent = Event(
+            "zone electrophile spent",
+            lambda t, c: c[3] * v_blob * math.exp(e_rate * t) - 1e-9 * portion,
+        )
+        stage = Stage(t_full, feed=e_rate * c_bulk, events=(spent,))
+        sol = integrate_staged(
             zone,
-            (0, t_full),
-            c0,
-            method="Radau",
-            jac=zone_jac,
-            events=spent,
+            np.array([0.0, 0.0, 0.0, feed_conc]),
+            [stage],
             rtol=rtol,
             atol=1e-11 * feed_conc,
+            what="the feed zone",
+            field="mixing",
+            fix=None,
         )
-        if not sol.success:
-            raise SolverFailure(f"feed-zone integration failed: {sol.message}", field="mixing")
-        v_zone = v_blob * math.exp(e_rate * sol.t[-1])
+        v_zone = v_blob * math.exp(e_rate * sol.time[-1])
         engulfed = min(v_zone - v_blob, v_bulk)
-        n_zone = sol.y[:, -1] * (engulfed + v_blob)
+        n_zone = sol.final * (engulfed + v_blob)
         zone_bis += n_zone[2] - c_bulk[2] * engulfed
         bulk = bulk - c_bulk * engulfed + n_zone
         v_bulk = v_bulk + v_blob

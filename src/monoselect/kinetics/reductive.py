@@ -14,12 +14,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from monoselect.errors import InvalidInput, SolverFailure
+from monoselect.errors import InvalidInput
+from monoselect.kinetics.staged import MassAction, Stage, integrate_staged
 
 # species order and their (site states)
 PATTERNS = ((0, 0), (1, 0), (2, 0), (1, 1), (2, 1), (2, 2))
 LABELS = ("SM", "iminium", "mono", "bis-iminium", "mono + iminium", "bis")
 ALD, HYD, ALC = 6, 7, 8  # aldehyde, hydride, alcohol after the six species
+# aldehyde and hydride used (-1) or given back (+1) by each kind of site step
+_REAGENT_CHANGE = {"form": (-1.0, 0.0), "back": (1.0, 0.0), "red": (0.0, -1.0)}
 
 
 @dataclass(frozen=True)
@@ -70,71 +73,40 @@ def simulate_reductive(
 
     The hydride is added at ``hydride_at`` s (0 = one pot); the volume is taken as constant.
     """
-    from scipy.integrate import solve_ivp
-
     if not (volume > 0 and amine > 0 and aldehyde >= 0 and hydride >= 0):
         raise InvalidInput("amounts must be >= 0 and the volume > 0", field="amount")
     if not (0 <= hydride_at < t_end):
         raise InvalidInput("the hydride must go in before the end of the run", field="pre_time")
     rx = _reactions(rates)
-    a_idx = np.array([a for a, *_ in rx])
-    b_idx = np.array([b for _, b, *_ in rx])
-    np.array([p for *_, p, _, _ in rx])
-    ks = np.array([k for *_, k, _ in rx])
-    s = np.zeros((9, len(rx)))
-    for j, (a, _b, p, _, t) in enumerate(rx):
+    first = [a for a, *_ in rx] + [ALD]
+    second = [b for _, b, *_ in rx] + [HYD]
+    ks = [k for *_, k, _ in rx] + [rates.k_ald]
+    s = np.zeros((9, len(rx) + 1))
+    for j, (a, _b, p, _, kind) in enumerate(rx):
         s[a, j] -= 1
         s[p, j] += 1
-        if t == "form":
-            s[ALD, j] -= 1
-        elif t == "back":
-            s[ALD, j] += 1
-        else:
-            s[HYD, j] -= 1
+        s[ALD, j], s[HYD, j] = _REAGENT_CHANGE[kind]
     # aldehyde + hydride -> alcohol
-    s = np.concatenate([s, np.zeros((9, 1))], axis=1)
     s[ALD, -1] = s[HYD, -1] = -1
     s[ALC, -1] = 1
-    scale = amine
-    inv_v = scale / volume  # rate of a bimolecular step in scaled amounts
-
-    def rate_vec(y):
-        second = np.where(b_idx >= 0, y[np.maximum(b_idx, 0)] * inv_v, 1.0)
-        r = ks * y[a_idx] * second
-        return np.append(r, rates.k_ald * y[ALD] * y[HYD] * inv_v)
-
-    def f(_t, y):
-        return s @ rate_vec(y)
-
-    def jac(_t, y):
-        n_r = len(ks) + 1
-        d = np.zeros((n_r, 9))
-        bi = b_idx >= 0
-        second = np.where(bi, y[np.maximum(b_idx, 0)] * inv_v, 1.0)
-        d[np.arange(len(ks)), a_idx] += ks * second
-        rows = np.arange(len(ks))[bi]
-        d[rows, b_idx[bi]] += ks[bi] * y[a_idx[bi]] * inv_v
-        d[-1, ALD] = rates.k_ald * y[HYD] * inv_v
-        d[-1, HYD] = rates.k_ald * y[ALD] * inv_v
-        return s @ d
-
-    y = np.zeros(9)
-    y[0] = 1.0
-    y[ALD] = aldehyde / scale
-    times, states = [np.array([0.0])], [y[None, :].copy()]
-    for t0, t1, add in ((0.0, hydride_at, False), (hydride_at, t_end, True)):
-        if add:
-            y = y.copy()
-            y[HYD] += hydride / scale
-        if t1 <= t0:
-            continue
-        sol = solve_ivp(f, (t0, t1), y, method="Radau", jac=jac, rtol=rtol, atol=1e-13)
-        if not sol.success:
-            raise SolverFailure(f"reductive amination failed: {sol.message}", field="conditions")
-        times.append(sol.t[1:])
-        states.append(sol.y.T[1:])
-        y = sol.y[:, -1]
-    return np.concatenate(times), np.concatenate(states) * scale
+    law = MassAction.from_pairs(first, second, s, ks, volume=volume)
+    y0 = np.zeros(9)
+    y0[0] = amine
+    y0[ALD] = aldehyde
+    dose = np.zeros(9)
+    dose[HYD] = hydride
+    stages = [Stage(hydride_at), Stage(t_end - hydride_at, dose=dose)]
+    run = integrate_staged(
+        law,
+        y0,
+        stages,
+        rtol=rtol,
+        atol=1e-13,  # of the amine charge
+        amount_scale=amine,
+        what="reductive amination",
+        fix="check the rate constants and the times",
+    )
+    return run.time, run.states
 
 
 def after_workup(amounts: np.ndarray) -> dict[str, float]:

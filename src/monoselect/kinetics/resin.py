@@ -14,9 +14,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
-from monoselect.errors import InvalidInput, SolverFailure
+from monoselect.errors import InvalidInput
+from monoselect.kinetics.staged import MassAction, Stage, integrate_staged
 
 
 @dataclass(frozen=True)
@@ -32,13 +31,15 @@ class ResinRun:
     diamine_in_solution: float  # left after loading (recoverable)
 
 
-def _solve(f, y0, t_end, rtol=1e-9):
-    from scipy.integrate import solve_ivp
-
-    sol = solve_ivp(f, (0, t_end), y0, method="Radau", rtol=rtol, atol=1e-16)
-    if not sol.success:
-        raise SolverFailure(f"resin integration failed: {sol.message}", field="conditions")
-    return sol.y[:, -1]
+def _solve(reactants, stoich, k, y0, t_end, step: str, rtol=1e-9):
+    """End state of one resin step: bimolecular mass action with the volume of each reaction
+    folded into its k (in-bead and solution concentrations differ), by the staged integrator.
+    """
+    law = MassAction(reactants, stoich, k)  # amounts in mol, k in 1/(mol s)
+    run = integrate_staged(
+        law, y0, [Stage(t_end)], rtol=rtol, atol=1e-16, what=f"the resin {step}", fix=None
+    )
+    return run.final
 
 
 def simulate_resin(
@@ -70,42 +71,44 @@ def simulate_resin(
     v_bead = swelling * kg
     v_all = solution_volume + v_bead
 
-    # loading: A in solution, R free sites, RA bound once, RAR bound twice (cross-link)
-    def load(_t, y):
-        a, r, ra, _rar = y
-        c_a, c_r, c_ra = a / v_all, r / v_bead, ra / v_bead
-        r1 = k_load * 2 * c_a * c_r * v_bead  # the diamine in the beads sees the sites
-        r2 = k_load * c_ra * c_r * v_bead  # the bound diamine's other N meets a free site
-        return [-r1, -r1 - r2, r1 - r2, r2]
-
-    a, _, ra, rar = _solve(load, np.array([diamine, sites, 0.0, 0.0]), load_time)
+    # loading: A in solution, R free sites, RA bound once, RAR bound twice (cross-link).
+    # The diamine in the beads sees the sites: 2 k [A] [R] v_bead = 2 k n_A n_R / v_all;
+    # the bound diamine's other N meets a free site: k [RA] [R] v_bead = k n_RA n_R / v_bead
+    a, _, ra, rar = _solve(
+        [[0, 1], [2, 1]],
+        [[-1, 0], [-1, -1], [1, -1], [0, 1]],
+        [2 * k_load / v_all, k_load / v_bead],
+        [diamine, sites, 0.0, 0.0],
+        load_time,
+        "loading step",
+    )
     if not electrophile_volume > 0:
         raise InvalidInput("electrophile volume must be > 0", field="electrophile_conc")
     v_all = electrophile_volume + v_bead
     # free sites are capped and the free diamine washed out; then the functionalisation
     if linker:
-        # L in solution (two ends), RA bound N-H, RAL bound A-L-X, RALAR bridged on the bead
-        def func(_t, y):
-            lk, ra_, ral, _bridged = y
-            c_l = lk / v_all
-            c_ra, c_ral = ra_ / v_bead, ral / v_bead
-            r1 = k_el * 2 * c_l * c_ra * v_bead
-            r2 = k_el * c_ral * c_ra * v_bead  # its free end meets a neighbouring N-H
-            return [-r1, -r1 - r2, r1 - r2, r2]
-
+        # L in solution (two ends), RA bound N-H, RAL bound A-L-X, RALAR bridged on the bead;
+        # RAL's free end meets a neighbouring N-H at in-bead concentrations
         _, ra_left, product, bridged = _solve(
-            func, np.array([electrophile, ra, 0.0, 0.0]), react_time
+            [[0, 1], [2, 1]],
+            [[-1, 0], [-1, -1], [1, -1], [0, 1]],
+            [2 * k_el / v_all, k_el / v_bead],
+            [electrophile, ra, 0.0, 0.0],
+            react_time,
+            "functionalisation",
         )
         released_diamine = ra_left + rar
         released_bridged = bridged
     else:
-
-        def func(_t, y):
-            e, ra_, _rae = y
-            r1 = k_el * (e / v_all) * (ra_ / v_bead) * v_bead
-            return [-r1, -r1, r1]
-
-        _, ra_left, product = _solve(func, np.array([electrophile, ra, 0.0]), react_time)
+        # E in solution, RA bound N-H, RAE bound product
+        _, ra_left, product = _solve(
+            [[0, 1]],
+            [[-1], [-1], [1]],
+            [k_el / v_all],
+            [electrophile, ra, 0.0],
+            react_time,
+            "functionalisation",
+        )
         released_diamine = ra_left + rar
         released_bridged = 0.0
     return ResinRun(

@@ -18,9 +18,56 @@ linear invariants (substrate units, electrophile units) are kept to round-off.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit, prange
+
+
+class SiteSystem(NamedTuple):
+    """What the kernel knows of one condition: network tables and proton tables (scaled).
+
+    A NamedTuple so the compiled code reads fields by name; numba types it as a tuple, so a
+    field read costs what an index did. Species microstates are flattened: species ``s``
+    owns ``state_start[s]:state_start[s + 1]``; binders (added bases and acids, the
+    released acid last) likewise.
+    """
+
+    reactant: np.ndarray  # [reaction] species that meets the electrophile
+    product: np.ndarray  # [reaction] species it becomes
+    kms: np.ndarray  # [reaction, microstate] rate constant per protonation state, scaled
+    state_start: np.ndarray  # [species + 1] first microstate of each species (int64)
+    state_nprot: np.ndarray  # [microstate] protons bound
+    state_weight: np.ndarray  # [microstate] formation constant (from the free base)
+    state_free: np.ndarray  # [microstate] unprotonated reactive sites
+    degree: np.ndarray  # [species] substitutions made (each may release a proton)
+    binder_start: np.ndarray  # [binder + 1] first state of each binder (int64)
+    binder_nprot: np.ndarray  # [binder state] protons bound
+    binder_weight: np.ndarray  # [binder state] formation constant
+    binder_amount: np.ndarray  # [binder] charged amount, scaled (released acid: 0)
+    binder_released: np.ndarray  # [binder] 1 for the acid the reaction releases, else 0
+    proton_scales: np.ndarray  # [4] indexed by CHARGED, RELEASE, C_REF, ACTIVE
+
+
+# entries of SiteSystem.proton_scales
+CHARGED = 0  # protons charged at t = 0, scaled
+RELEASE = 1  # protons released per substitution
+C_REF = 2  # n_ref / v_ref: scaled amount per volume -> mol/L
+ACTIVE = 3  # 1.0 when there is a proton pool at all
+
+
+class Work(NamedTuple):
+    """Scratch arrays of one integration, shared by speciation, rates and Jacobian."""
+
+    alpha: np.ndarray  # [microstate] state fractions within each species
+    binder_alpha: np.ndarray  # [binder state] state fractions within each binder
+    mean_protons: np.ndarray  # [species] mean protons bound
+    variance: np.ndarray  # [species] its variance (= d mean / d ln[H+])
+    binder_protons: np.ndarray  # [binder] mean protons bound
+    warm: np.ndarray  # [2] last (ln[H+], dF/dx): Newton's warm start, the Jacobian's dx
+    dx_dy: np.ndarray  # [state] d ln[H+] / d amount (implicit function)
+    h_powers: np.ndarray  # [max protons + 1] [H+]^k
+
 
 # fast-math without "no NaN / no inf" assumptions: infinity is a legal end time here
 _FAST = {"contract", "arcp", "reassoc", "nsz", "afn"}
@@ -90,10 +137,12 @@ def _states(hpow, start, stop, nprot, weight, alpha):
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
 def _balance(x, y, sysm, work, events, total):
     """Proton balance F(x) = free + bound - total (scaled mol) and dF/dx at ln[H+] = x."""
-    st_start, st_nprot, st_w = sysm[3], sysm[4], sysm[5]
-    g_start, g_nprot, g_w, g_amt, g_rel = sysm[8], sysm[9], sysm[10], sysm[11], sysm[12]
-    c_ref = sysm[13][2]
-    alpha, galpha, nu, var, gnu, hpow = work[0], work[1], work[2], work[3], work[4], work[7]
+    st_start, st_nprot, st_w = sysm.state_start, sysm.state_nprot, sysm.state_weight
+    g_start, g_nprot, g_w = sysm.binder_start, sysm.binder_nprot, sysm.binder_weight
+    g_amt, g_rel = sysm.binder_amount, sysm.binder_released
+    c_ref = sysm.proton_scales[C_REF]
+    alpha, galpha, nu, var = work.alpha, work.binder_alpha, work.mean_protons, work.variance
+    gnu, hpow = work.binder_protons, work.h_powers
     ns = y.size - 2
     h = math.exp(x)
     hpow[0] = 1.0
@@ -120,8 +169,10 @@ def _balance(x, y, sysm, work, events, total):
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
 def _shift_states(step, y, sysm, work):
     """First-order update of every state fraction and mean for ln[H+] moved by ``step``."""
-    st_start, st_nprot, g_start, g_nprot = sysm[3], sysm[4], sysm[8], sysm[9]
-    alpha, galpha, nu, var, gnu = work[0], work[1], work[2], work[3], work[4]
+    st_start, st_nprot = sysm.state_start, sysm.state_nprot
+    g_start, g_nprot = sysm.binder_start, sysm.binder_nprot
+    alpha, galpha, nu, var = work.alpha, work.binder_alpha, work.mean_protons, work.variance
+    gnu = work.binder_protons
     for s in range(y.size - 2):
         for m in range(st_start[s], st_start[s + 1]):
             alpha[m] *= 1.0 + (st_nprot[m] - nu[s]) * step
@@ -139,34 +190,34 @@ def _speciate(y, sysm, work, shortcut=1e-4):
     """Solve the proton balance for ln[H+] (mol/L); fills the state fractions in ``work``.
 
     Safeguarded Newton inside a bracket that always holds the root (the balance is monotone
-    in x), warm-started from the previous solution kept in ``work[5]``. Returns (x, dF/dx);
+    in x), warm-started from the previous solution kept in ``work.warm``. Returns (x, dF/dx);
     x = -inf when there are no protons to place (every site is free), or fewer than 1e-15
     of the substrate charge.
     """
-    st_start, deg = sysm[3], sysm[7]
-    scal = sysm[13]
-    alpha, nu, var, xw = work[0], work[2], work[3], work[5]
+    st_start, deg = sysm.state_start, sysm.degree
+    scal = sysm.proton_scales
+    alpha, nu, var, xw = work.alpha, work.mean_protons, work.variance, work.warm
     ns = y.size - 2
     events = 0.0
     for s in range(ns):
         events += deg[s] * y[s]
-    total = scal[0] + scal[1] * events
+    total = scal[CHARGED] + scal[RELEASE] * events
     # below 1e-15 of the substrate charge the protons change nothing measurable, and a
     # denormal total would underflow [H+] to 0 (ln -> -inf, then NaN)
-    if scal[3] == 0.0 or total <= 1e-15:
+    if scal[ACTIVE] == 0.0 or total <= 1e-15:
         for s in range(ns):
             alpha[st_start[s]] = 1.0
             for m in range(st_start[s] + 1, st_start[s + 1]):
                 alpha[m] = 0.0
             nu[s] = 0.0
             var[s] = 0.0
-        for g in range(work[4].size):
-            work[4][g] = 0.0
+        for g in range(work.binder_protons.size):
+            work.binder_protons[g] = 0.0
         xw[1] = 0.0
         return -math.inf, 0.0
     # the root lies below "every proton free" (hi); lo is far below any amine's reach.
     # Neither end is evaluated up front: warm-started Newton needs 2-3 evaluations.
-    hi = math.log(total * scal[2] / y[ns + 1]) + 1e-9
+    hi = math.log(total * scal[C_REF] / y[ns + 1]) + 1e-9
     lo = hi - 460.0
     x = xw[0]
     if not (lo < x < hi):
@@ -206,10 +257,10 @@ def _speciate(y, sysm, work, shortcut=1e-4):
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
 def _rate_constant(r, a, sysm, work, active):
     """k of reaction r averaged over its reactant's protonation states (free sites only)."""
-    kms, st_start = sysm[2], sysm[3]
+    kms, st_start = sysm.kms, sysm.state_start
     if not active:
         return kms[r, 0]
-    alpha = work[0]
+    alpha = work.alpha
     base = st_start[a]
     kr = 0.0
     for m in range(st_start[a + 1] - base):
@@ -224,7 +275,7 @@ def _rhs(y, sysm, feed, out, work, protons):
     ``protons`` is None for a run without a proton pool: numba then compiles a separate
     version with every proton branch pruned (a mere call site costs the plain path 3x).
     """
-    reactant, product = sysm[0], sysm[1]
+    reactant, product = sysm.reactant, sysm.product
     ns = y.size - 2
     e = ns
     inv_v = 1.0 / y[ns + 1]
@@ -245,16 +296,10 @@ def _jacobian(y, sysm, jac, work, protons):
 
     Uses the speciation left in ``work`` by ``_rhs`` at the same ``y``.
     """
-    reactant, product, kms, st_start, st_nprot, deg = (
-        sysm[0],
-        sysm[1],
-        sysm[2],
-        sysm[3],
-        sysm[4],
-        sysm[7],
-    )
-    g_rel, scal = sysm[12], sysm[13]
-    alpha, nu, gnu = work[0], work[2], work[4]
+    reactant, product, kms = sysm.reactant, sysm.product, sysm.kms
+    st_start, st_nprot, deg = sysm.state_start, sysm.state_nprot, sysm.degree
+    g_rel, scal = sysm.binder_released, sysm.proton_scales
+    alpha, nu, gnu = work.alpha, work.mean_protons, work.binder_protons
     ns = y.size - 2
     e = ns
     vi = ns + 1
@@ -265,18 +310,18 @@ def _jacobian(y, sysm, jac, work, protons):
     x = -math.inf
     dfdx = 0.0
     if protons is not None:
-        x, dfdx = work[5][0], work[5][1]
+        x, dfdx = work.warm[0], work.warm[1]
         coupled = dfdx > 0.0 and math.isfinite(x)
-    dxdy = work[6]
+    dxdy = work.dx_dy
     if coupled:
         # F(x, y) = 0  =>  dx/dy_j = -(dF/dy_j) / (dF/dx)
         rel_nu = 0.0
         for g in range(g_rel.size):
             rel_nu += g_rel[g] * gnu[g]
         for j in range(ns):
-            dxdy[j] = -(nu[j] - scal[1] * deg[j] + rel_nu * deg[j]) / dfdx
+            dxdy[j] = -(nu[j] - scal[RELEASE] * deg[j] + rel_nu * deg[j]) / dfdx
         dxdy[ns] = 0.0
-        dxdy[vi] = -(math.exp(x) / scal[2]) / dfdx
+        dxdy[vi] = -(math.exp(x) / scal[C_REF]) / dfdx
     for r in range(reactant.size):
         a = reactant[r]
         b = product[r]
@@ -362,8 +407,8 @@ def _solve(a, piv, b):
 def _progress(y, sysm, work, sites_total, e_total, protons):
     """Fraction of the limiting reagent still able to react (free unprotonated sites, or
     electrophile)."""
-    st_start, st_free = sysm[3], sysm[6]
-    alpha = work[0]
+    st_start, st_free = sysm.state_start, sysm.state_free
+    alpha = work.alpha
     ns = y.size - 2
     free = 0.0
     if protons is not None:
@@ -383,24 +428,23 @@ def _progress(y, sysm, work, sites_total, e_total, protons):
 def max_protons(sysm):
     """Most protons any binder can carry (sizes the [H+]^n table)."""
     top = 0.0
-    for v in sysm[4]:
+    for v in sysm.state_nprot:
         top = max(top, v)
-    for v in sysm[9]:
+    for v in sysm.binder_nprot:
         top = max(top, v)
     return int(top)
 
 
 @njit(cache=True)
 def new_work(sysm, n):
-    """Scratch arrays for one integration: state fractions of species and binders, mean
-    protons and their variance, binder means, (ln[H+], dF/dx) warm start, dx/dy, [H+]^k."""
+    """Scratch arrays for one integration (see ``Work``)."""
     ns = n - 2
-    return (
-        np.zeros(sysm[4].size),
-        np.zeros(max(sysm[9].size, 1)),
+    return Work(
+        np.zeros(sysm.state_nprot.size),
+        np.zeros(max(sysm.binder_nprot.size, 1)),
         np.zeros(ns),
         np.zeros(ns),
-        np.zeros(max(sysm[11].size, 1)),
+        np.zeros(max(sysm.binder_amount.size, 1)),
         np.array([-math.inf, 0.0]),
         np.zeros(n),
         np.zeros(max_protons(sysm) + 1),
@@ -681,20 +725,20 @@ def solve_many(
         rec_t = np.empty(0)
         rec_y = np.empty((0, y0.shape[1]))
         row = np.empty(y0.shape[1])
-        own = (
-            sysm[0],
-            sysm[1],
+        own = SiteSystem(
+            sysm.reactant,
+            sysm.product,
             kms[c],
-            sysm[3],
-            sysm[4],
-            sysm[5],
-            sysm[6],
-            sysm[7],
-            sysm[8],
-            sysm[9],
-            sysm[10],
+            sysm.state_start,
+            sysm.state_nprot,
+            sysm.state_weight,
+            sysm.state_free,
+            sysm.degree,
+            sysm.binder_start,
+            sysm.binder_nprot,
+            sysm.binder_weight,
             g_amt[c],
-            sysm[12],
+            sysm.binder_released,
             scal[c],
         )
         status, t, _, steps = solve_network(
@@ -729,5 +773,5 @@ def speciate_rows(rows, sysm, alpha_out, gnu_out, x_out):
     for i in range(rows.shape[0]):
         x, _ = _speciate(rows[i], sysm, work, 0.0)
         x_out[i] = x
-        alpha_out[i, :] = work[0]
-        gnu_out[i, :] = work[4][: gnu_out.shape[1]]
+        alpha_out[i, :] = work.alpha
+        gnu_out[i, :] = work.binder_protons[: gnu_out.shape[1]]

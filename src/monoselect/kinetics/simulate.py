@@ -180,29 +180,37 @@ def _binder_tables(pool: ProtonPool):
     )
 
 
-def _structure(problem: Problem) -> tuple:
-    """The unscaled parts of the system tuple: network tables and binder state tables.
+def _released_binders(pool: ProtonPool) -> int:
+    """1 if the reaction releases a weak acid (it is the last binder), else 0."""
+    return int(pool.released is not None)
 
-    Shared by every condition of a sweep; scaled and per-condition parts are filled by
-    ``_condition``.
+
+def _structure(problem: Problem, rows: _Rows | None = None) -> rb.SiteSystem:
+    """The kernel's system: network and binder tables, with ``rows``' first condition.
+
+    The tables are shared by every condition of a sweep; the per-condition parts (binder
+    amounts, proton scales) come from row 0, and rate constants stay unscaled (``_arrays``
+    and ``integrate_many`` scale them).
     """
     net = problem.network
     g_start, g_nprot, g_logw, g_rel = _binder_tables(problem.protons)
-    return (
-        net.reactant,
-        net.product,
-        net.kms,
-        net.state_start,
-        net.state_nprot,
-        np.exp(net.state_logw),
-        net.state_free,
-        net.degree,
-        g_start,
-        g_nprot,
-        np.exp(g_logw),
-        None,  # binder amounts, per condition
-        g_rel,
-        None,  # proton totals and scales, per condition
+    if rows is None:
+        rows = _rows([problem], _released_binders(problem.protons))
+    return rb.SiteSystem(
+        reactant=net.reactant,
+        product=net.product,
+        kms=net.kms,
+        state_start=net.state_start,
+        state_nprot=net.state_nprot,
+        state_weight=np.exp(net.state_logw),
+        state_free=net.state_free,
+        degree=net.degree,
+        binder_start=g_start,
+        binder_nprot=g_nprot,
+        binder_weight=np.exp(g_logw),
+        binder_amount=rows.g_amt[0],
+        binder_released=g_rel,
+        proton_scales=rows.scal[0],
     )
 
 
@@ -264,17 +272,10 @@ def _rows(problems: list[Problem], n_released: int) -> _Rows:
 
 def _arrays(problem: Problem):
     """Scaled initial state, system tuple and feed plan for one compiled run."""
-    shared = _structure(problem)
-    rows = _rows([problem], int(shared[12].sum()))
+    rows = _rows([problem], _released_binders(problem.protons))
     n_stages = len(problem.stages)
-    sysm = (
-        *shared[:2],
-        shared[2] * rows.scal[0, 2],
-        *shared[3:11],
-        rows.g_amt[0],
-        shared[12],
-        rows.scal[0],
-    )
+    shared = _structure(problem, rows)
+    sysm = shared._replace(kms=shared.kms * rows.scal[0, rb.C_REF])
     sites_total = float(problem.network.free_sites[0])  # per unit of substrate charged
     return (
         rows.y0[0],
@@ -292,11 +293,11 @@ def _speciation(sysm, rows: np.ndarray, active: bool):
     """ln [H+], microstate fractions and binder protonation at recorded (scaled) states."""
     m = rows.shape[0]
     if not active:  # every species is all free base
-        alpha = np.zeros((m, sysm[4].size))
-        alpha[:, sysm[3][:-1]] = 1.0
-        return np.full(m, -np.inf), alpha, np.zeros((m, sysm[11].size))
-    alpha = np.empty((m, sysm[4].size))
-    gnu = np.empty((m, sysm[11].size))
+        alpha = np.zeros((m, sysm.state_nprot.size))
+        alpha[:, sysm.state_start[:-1]] = 1.0
+        return np.full(m, -np.inf), alpha, np.zeros((m, sysm.binder_amount.size))
+    alpha = np.empty((m, sysm.state_nprot.size))
+    gnu = np.empty((m, sysm.binder_amount.size))
     x = np.empty(m)
     rb.speciate_rows(np.ascontiguousarray(rows), sysm, alpha, gnu, x)
     return x, alpha, gnu
@@ -492,9 +493,8 @@ def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) 
         if np.any(net.k == 0):
             raise InvalidInput("rates can only rescale reactions with k > 0", field="rates")
         factor = rates / net.k
-    shared = _structure(p0)
-    rows = _rows(problems, int(shared[12].sum()))
-    kms = net.kms[None, :, :] * rows.scal[:, 2, None, None]
+    rows = _rows(problems, _released_binders(p0.protons))
+    kms = net.kms[None, :, :] * rows.scal[:, rb.C_REF, None, None]
     if factor is not None:
         kms = kms * factor[:, :, None]
     sites = np.full(m, float(net.free_sites[0]))
@@ -502,11 +502,11 @@ def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) 
     t_out = np.empty(m)
     status = np.empty(m, dtype=np.int64)
     steps = np.empty(m, dtype=np.int64)
-    shared_sysm = (*shared[:11], rows.g_amt[0], shared[12], rows.scal[0])
+    shared_sysm = _structure(p0, rows)
     rb.solve_many(
         rows.y0,
         shared_sysm,
-        True if rows.scal[:, 3].any() else None,
+        True if rows.scal[:, rb.ACTIVE].any() else None,
         np.ascontiguousarray(kms),
         rows.g_amt,
         rows.scal,
