@@ -21,7 +21,7 @@ from itertools import combinations
 
 import numpy as np
 
-from monoselect.chem.tables import _text
+from monoselect.data import text as _text
 
 LOG2 = math.log10(2.0)
 CONFIDENCE = {"high": 4, "medium": 3, "medium-low": 2, "low": 1}
