@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from monoselect.errors import InvalidInput, SolverFailure
+from monoselect.errors import InvalidInput
 from monoselect.kinetics import rosenbrock as rb
 from monoselect.kinetics.network import Network
+from monoselect.kinetics.staged import Event, Stage, integrate_staged, reaches
 
 SECONDS_PER_DAY = 86400.0
 
@@ -362,76 +363,72 @@ def integrate(problem: Problem, *, record: int = 20_000) -> Trajectory:
     )
 
 
+class _KernelRates:
+    """The compiled kernel's rates and analytic Jacobian as a ``staged.RateLaw``.
+
+    Not plain mass action: with a proton pool every call first solves the proton balance at
+    ``y`` (``rb._speciate``), and the Jacobian carries d[H+]/dy.
+    """
+
+    def __init__(self, sysm: rb.SiteSystem, n: int, protons: bool | None):
+        self.sysm = sysm
+        self.work = rb.new_work(sysm, n)
+        self.protons = protons
+        self.no_feed = np.zeros(n)
+
+    def rhs(self, y: np.ndarray) -> np.ndarray:
+        if self.protons:
+            rb._speciate(y, self.sysm, self.work)
+        out = np.empty(y.size)
+        rb._rhs(y, self.sysm, self.no_feed, out, self.work, self.protons)
+        return out
+
+    def jacobian(self, y: np.ndarray) -> np.ndarray:
+        if self.protons:
+            rb._speciate(y, self.sysm, self.work)  # the Jacobian reads the speciation at y
+        jac = np.empty((y.size, y.size))
+        rb._jacobian(y, self.sysm, jac, self.work, self.protons)
+        return jac
+
+    def progress(self, y: np.ndarray, sites_total: float, e_total: float) -> float:
+        return rb._progress(y, self.sysm, self.work, sites_total, e_total, self.protons)
+
+
 def _radau_fallback(problem, y0, sysm, ends, feeds, sites_total, e_total, t_reached):
     """Stiffer, slower second attempt with the same stop rules; SolverFailure if it fails too."""
-    from scipy.integrate import solve_ivp
-
-    net = problem.network
-    n = y0.size
-    ns = net.n_species
-    t_stop = problem.t_end if math.isfinite(problem.t_end) else problem.time_cap
-    bounds = [0.0, *[e for e in ends if e < t_stop], t_stop]
-    ts, ys = [np.array([0.0])], [y0[None, :]]
-    y = y0.copy()
-    work = rb.new_work(sysm, n)
-    protons = True if problem.protons.active else None
-    status = rb.OK
-    steps = 0
-
-    def conversion(_t, yy):
-        return rb._conversion(yy, ns) - problem.stop_conversion
-
-    def spent(_t, yy):
-        return rb._progress(yy, sysm, work, sites_total, e_total, protons) - problem.spent_tol
-
-    conversion.terminal = spent.terminal = True
-    for i in range(len(bounds) - 1):
-        feed = feeds[i] if i < len(feeds) else np.zeros(n)
-        events = [conversion] if problem.stop_conversion is not None else []
-        if i >= len(feeds) and not math.isfinite(problem.t_end):
-            events.append(spent)
-
-        def f(_t, yy, feed=feed):
-            if protons:
-                rb._speciate(yy, sysm, work)
-            out = np.empty(n)
-            rb._rhs(yy, sysm, feed, out, work, protons)
-            return out
-
-        def jac(_t, yy):
-            if protons:
-                rb._speciate(yy, sysm, work)  # the Jacobian reads the speciation at yy
-            j = np.empty((n, n))
-            rb._jacobian(yy, sysm, j, work, protons)
-            return j
-
-        sol = solve_ivp(
-            f,
-            (bounds[i], bounds[i + 1]),
-            y,
-            method="Radau",
-            jac=jac,
-            events=events or None,
-            rtol=max(problem.rtol, 1e-10),
-            atol=problem.atol,
+    ns = problem.network.n_species
+    law = _KernelRates(sysm, y0.size, True if problem.protons.active else None)
+    feeding: tuple[Event, ...] = ()
+    if problem.stop_conversion is not None:
+        feeding = (
+            reaches("conversion reached", lambda y: rb._conversion(y, ns), problem.stop_conversion),
         )
-        if not sol.success or not np.all(np.isfinite(sol.y)):
-            raise SolverFailure(
-                f"integration failed at t = {t_reached:.4g} s with RODAS4 and again with Radau "
-                f"({sol.message})",
-                field="conditions",
-                fix="check for extreme rate constants or concentrations, or give --time",
-            )
-        ts.append(sol.t[1:])
-        ys.append(sol.y.T[1:])
-        steps += sol.t.size - 1
-        y = sol.y[:, -1]
-        if sol.status == 1:  # a terminal event: conversion reached or reagent spent
-            break
-    else:
-        if not math.isfinite(problem.t_end):
-            status = rb.CAP_REACHED
-    return np.concatenate(ts), np.concatenate(ys), status, steps
+    holding = feeding
+    if not math.isfinite(problem.t_end):
+        spent = Event(
+            "limiting reagent spent",
+            lambda _t, y: law.progress(y, sites_total, e_total) - problem.spent_tol,
+            -1.0,
+        )
+        holding = (*feeding, spent)
+    starts = np.concatenate([[0.0], ends])[:-1]
+    stages = [
+        Stage(end - start, feed=feed, events=feeding)
+        for start, end, feed in zip(starts, ends, feeds, strict=True)
+    ]
+    stages.append(Stage(math.inf, events=holding))  # after the feeds: until t_end, or spent
+    run = integrate_staged(
+        law,
+        y0,
+        stages,
+        rtol=max(problem.rtol, 1e-10),
+        atol=problem.atol,
+        t_end=problem.t_end if math.isfinite(problem.t_end) else problem.time_cap,
+        what=f"the site network (after RODAS4 failed at t = {t_reached:.4g} s)",
+        fix="check for extreme rate constants or concentrations, or give --time",
+    )
+    capped = run.stopped_by is None and not math.isfinite(problem.t_end)
+    return run.time, run.states, rb.CAP_REACHED if capped else rb.OK, run.steps
 
 
 @dataclass(frozen=True)

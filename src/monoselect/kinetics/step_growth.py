@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 import numpy as np
 
-from monoselect.errors import InvalidInput, SolverFailure
+from monoselect.errors import InvalidInput
 from monoselect.kinetics.simulate import FeedStage
+from monoselect.kinetics.staged import MassAction, Stage, integrate_staged
 
 N_END = "N"
 
@@ -279,90 +279,38 @@ class LinkerTrajectory:
     steps: int
 
 
-def _rates(y, net: StepGrowthNetwork):
-    inv_v = 1.0 / y[net.volume_index]
-    ya = y[net.a]
-    bi = net.b >= 0
-    yb = np.where(bi, y[np.maximum(net.b, 0)] * inv_v, 1.0)
-    return net.k * ya * yb
-
-
 def integrate_linker(problem: LinkerProblem) -> LinkerTrajectory:
-    """Stiff integration stage by stage (SciPy Radau, analytic Jacobian)."""
-    from scipy.integrate import solve_ivp
-
+    """Stage by stage on the staged mass-action integrator (volume a state, exact dilution)."""
     net = problem.network
     n = net.n_states
-    scale = max(problem.diamine + sum(s.substrate_rate * s.duration for s in problem.stages), 1e-30)
-    y = np.zeros(n)
-    y[0] = problem.diamine / scale  # chains[0] is the free diamine
-    linker_index = net.chains.index(Chain(0, 1, tuple(sorted(_linker_ends(net)))))
-    y[linker_index] = problem.linker / scale
-    y[net.volume_index] = problem.volume
-    k_scaled = net.k.copy()
-    bimolecular = net.b >= 0
-    k_scaled[bimolecular] *= scale  # amounts scaled by the diamine charge
-    scaled = StepGrowthNetwork(
-        net.chains, net.end_types, net.cap, net.a, net.b, k_scaled, net.stoich, net.ring_sizes
-    )
     vi = net.volume_index
-    rows = np.arange(len(net.k))
-
-    def f(_t, yy, feed):
-        return net.stoich @ _rates(yy, scaled) + feed
-
-    def jac(_t, yy, _feed):
-        inv_v = 1.0 / yy[vi]
-        dr = np.zeros((len(net.k), n))
-        bi = scaled.b >= 0
-        b = np.maximum(scaled.b, 0)
-        yb = np.where(bi, yy[b] * inv_v, 1.0)
-        np.add.at(dr, (rows, scaled.a), scaled.k * yb)
-        np.add.at(dr[bi], (np.arange(bi.sum()), b[bi]), (scaled.k * yy[scaled.a] * inv_v)[bi])
-        dr[bi, vi] -= (scaled.k * yy[scaled.a] * yy[b] * inv_v * inv_v)[bi]
-        return net.stoich @ dr
-
-    bounds = [0.0]
-    feeds = []
+    scale = max(problem.diamine + sum(s.substrate_rate * s.duration for s in problem.stages), 1e-30)
+    linker_index = net.chains.index(Chain(0, 1, tuple(sorted(_linker_ends(net)))))
+    y0 = np.zeros(n)
+    y0[0] = problem.diamine  # chains[0] is the free diamine
+    y0[linker_index] = problem.linker
+    y0[vi] = problem.volume
+    stages = []
     for s in problem.stages:
-        if bounds[-1] >= problem.t_end:
-            break
-        bounds.append(min(bounds[-1] + s.duration, problem.t_end))
-        fd = np.zeros(n)
-        fd[0] = s.substrate_rate / scale
-        fd[linker_index] = s.electrophile_rate / scale
-        fd[vi] = s.volume_rate
-        feeds.append(fd)
-    if bounds[-1] < problem.t_end:
-        bounds.append(problem.t_end)
-        feeds.append(np.zeros(n))
-    ts, ys, steps = [np.array([0.0])], [y[None, :].copy()], 0
-    for (t0, t1), fd in zip(pairwise(bounds), feeds, strict=True):
-        if t1 <= t0:
-            continue
-        sol = solve_ivp(
-            f,
-            (t0, t1),
-            y,
-            method="Radau",
-            jac=jac,
-            args=(fd,),
-            rtol=problem.rtol,
-            atol=problem.atol,
-        )
-        if not sol.success or not np.all(np.isfinite(sol.y)):
-            raise SolverFailure(
-                f"the linker network failed to integrate at t = {t0:.4g} s ({sol.message})",
-                field="conditions",
-                fix="check the rate constants and the time",
-            )
-        ts.append(sol.t[1:])
-        ys.append(sol.y.T[1:])
-        steps += sol.t.size - 1
-        y = sol.y[:, -1]
-    states = np.concatenate(ys)
-    states[:, :vi] *= scale
-    return LinkerTrajectory(np.concatenate(ts), states, steps)
+        feed = np.zeros(n)
+        feed[0] = s.substrate_rate
+        feed[linker_index] = s.electrophile_rate
+        feed[vi] = s.volume_rate
+        stages.append(Stage(s.duration, feed=feed))
+    stages.append(Stage(math.inf))  # held without feed until t_end
+    run = integrate_staged(
+        MassAction.from_pairs(net.a, net.b, net.stoich, net.k, volume_index=vi),
+        y0,
+        stages,
+        rtol=problem.rtol,
+        atol=problem.atol,
+        amount_scale=scale,
+        volume_index=vi,
+        t_end=problem.t_end,
+        what="the linker network",
+        fix="check the rate constants and the time",
+    )
+    return LinkerTrajectory(run.time, run.states, run.steps)
 
 
 def _linker_ends(net: StepGrowthNetwork) -> tuple[str, ...]:
@@ -395,25 +343,31 @@ def monoamine_with_linker(
 
     Returns mol of: amine, linker, adduct (either end free), bridged.
     """
-    from scipy.integrate import solve_ivp
-
     kx, ky = k_ends
     if not (amine > 0 and linker >= 0 and volume > 0 and t_end > 0):
         raise InvalidInput("amounts, volume and time must be > 0", field="amount")
-
-    def f(_t, y):
-        a, lk, free_y, free_x, _br = y  # free_y: reacted at X, Y end free; free_x: vice versa
-        c = 1.0 / volume
-        r1 = kx * a * lk * c
-        r2 = ky * a * lk * c
-        r3 = ky * a * free_y * c
-        r4 = kx * a * free_x * c
-        return [-r1 - r2 - r3 - r4, -r1 - r2, r1 - r3, r2 - r4, r3 + r4]
-
-    sol = solve_ivp(
-        f, (0, t_end), [amine, linker, 0.0, 0.0, 0.0], method="Radau", rtol=1e-9, atol=1e-15
+    # amine, linker, adduct with a free Y end (reacted at X), with a free X end, bridged
+    law = MassAction.from_pairs(
+        [0, 0, 0, 0],
+        [1, 1, 2, 3],
+        [
+            [-1, -1, -1, -1],
+            [-1, -1, 0, 0],
+            [1, 0, -1, 0],
+            [0, 1, 0, -1],
+            [0, 0, 1, 1],
+        ],
+        [kx, ky, ky, kx],
+        volume=volume,
     )
-    if not sol.success:
-        raise SolverFailure(f"protected amine + linker failed: {sol.message}", field="conditions")
-    a, lk, fy, fx, br = sol.y[:, -1]
+    run = integrate_staged(
+        law,
+        [amine, linker, 0.0, 0.0, 0.0],
+        [Stage(t_end)],
+        rtol=1e-9,
+        atol=1e-15,
+        what="protected amine + linker",
+        fix=None,
+    )
+    a, lk, fy, fx, br = run.final
     return {"amine": float(a), "linker": float(lk), "adduct": float(fy + fx), "bridged": float(br)}
