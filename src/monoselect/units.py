@@ -81,19 +81,20 @@ def parse_quantity(value: object, dimension: str, field: str) -> float:
         if dimension == "time"
         else f"give it like '{example}'"
     )
-    ureg = registry()
-    import pint
 
     def refuse(message: str, fix: str = example_fix) -> InvalidInput:
         return InvalidInput(message, field=field, fix=fix)
 
+    if isinstance(value, str) and len(value.strip()) > MAX_QUANTITY_CHARS:
+        raise refuse(
+            f"the {kind} given is {len(value.strip())} characters long; a quantity is one "
+            "number and one unit"
+        )
+    ureg = registry()
+    import pint
+
     if isinstance(value, str):
         text = value.strip()
-        if len(text) > MAX_QUANTITY_CHARS:
-            raise refuse(
-                f"the {kind} given is {len(text)} characters long; a quantity is one number "
-                "and one unit"
-            )
         clock = _CLOCK.fullmatch(text)
         if clock:
             if dimension != "time":

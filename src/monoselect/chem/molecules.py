@@ -16,6 +16,17 @@ from monoselect.errors import InvalidStructure, UnknownReagent
 # Aliphatic N with at least one H, not conjugated to a carbonyl/sulfonyl/imine/arene.
 SITE_SMARTS = "[NX3;!H0;!$(N-[C,S,P]=[O,S,N]);!$(N-a);!$(N-[N,O]);!$(N-C#N);!a]"
 
+# Size bounds: a reagent for this chemistry has tens of atoms; the bounds keep a pasted
+# polymer or a runaway string from tying up RDKit (a 100,000-character SMILES crashed it).
+MAX_SMILES_CHARS = 2000
+MAX_HEAVY_ATOMS = 300
+# Site permutations kept for species enumeration (each of the 2^sites patterns is mapped by
+# every one); real diamines have at most a few dozen, 8 sites allow at most 8! = 40320.
+MAX_SITE_SYMMETRIES = 1000
+# A fragment beside the amine that is an anion, a hydrogen halide or an oxo-acid (HCl, TFA,
+# TsOH, H2SO4...) makes the SMILES a salt of the amine.
+_ACID_OR_ANION_SMARTS = "[$([*-]),$([F,Cl,Br,I;H1]),$([#6,#16,#15](=O)[OX2H1])]"
+
 
 @dataclass(frozen=True)
 class ReactiveSites:
@@ -65,18 +76,96 @@ class Electrophile:
     from_table: bool
 
 
+def _shown(text: str) -> str:
+    """``text`` quoted for a message, cut short so a pasted structure stays one line."""
+    return repr(text) if len(text) <= 60 else f"{text[:50]!r}... ({len(text)} characters)"
+
+
+def _check_length(text: str, field: str) -> None:
+    """Refuse text too long to be a reagent before RDKit (or difflib) reads it."""
+    if len(text) > MAX_SMILES_CHARS:
+        raise InvalidStructure(
+            f"the {field} given is {len(text)} characters long; at most {MAX_SMILES_CHARS} "
+            "are read",
+            field=field,
+            fix=f"give a name or the SMILES of one molecule of at most {MAX_HEAVY_ATOMS} "
+            "heavy atoms",
+        )
+
+
 def _parse_smiles(text: str, field: str):
+    """One RDKit molecule from the whole of ``text``, within the size bounds.
+
+    RDKit reads a SMILES up to the first space and keeps the rest as a name (or a CXSMILES
+    extension), so "C1CNCCN1 extra" would lose "extra" silently: whitespace is refused.
+    """
     from rdkit import Chem, RDLogger
 
+    _check_length(text, field)
+    head, *rest = text.split(maxsplit=1) if text.strip() else ("",)
+    if rest:
+        raise InvalidStructure(
+            f"{_shown(text)} has text after the SMILES {_shown(head)}: {_shown(rest[0])}",
+            field=field,
+            fix="give the SMILES alone, without spaces, or a known name",
+        )
     RDLogger.DisableLog("rdApp.*")
     mol = Chem.MolFromSmiles(text) if text else None
     if mol is None:
         raise InvalidStructure(
-            f"{text!r} is neither a known name nor a valid SMILES",
+            f"{_shown(text)} is neither a known name nor a valid SMILES",
             field=field,
             fix="check the spelling, or give a SMILES such as 'C1CNCCNC1'",
         )
+    if mol.GetNumHeavyAtoms() > MAX_HEAVY_ATOMS:
+        raise InvalidStructure(
+            f"{_shown(text)} has {mol.GetNumHeavyAtoms()} heavy atoms; at most "
+            f"{MAX_HEAVY_ATOMS} are supported",
+            field=field,
+            fix="give the reagent itself, not a polymer or a mixture",
+        )
     return mol
+
+
+def _fragments(mol) -> list:
+    from rdkit import Chem
+
+    return sorted(Chem.GetMolFrags(mol, asMols=True), key=lambda f: -f.GetNumHeavyAtoms())
+
+
+def _one_substrate_molecule(mol, text: str, field: str) -> None:
+    """Refuse a SMILES of several molecules; say so when it is a salt of the amine.
+
+    A salt ("C1CNCCN1.Cl", "[NH3+]CC[NH3+].[Cl-].[Cl-]") is not reduced to its amine: the
+    acid it carries changes which N are free, and that is what the acid / acid_eq fields
+    (the HCl-salt method) model. Dropping the counter-ion would simulate the free base.
+    """
+    from rdkit import Chem
+    from rdkit.Chem.MolStandardize import rdMolStandardize
+
+    frags = _fragments(mol)
+    if len(frags) == 1:
+        return
+    pattern = Chem.MolFromSmarts(_ACID_OR_ANION_SMARTS)
+    others = [f for f in frags if f.HasSubstructMatch(pattern) and not _site_atoms(f)]
+    amines = [f for f in frags if not any(f is o for o in others)]
+    if others and len(amines) == 1:
+        main = amines[0]
+        free = Chem.MolToSmiles(rdMolStandardize.Uncharger().uncharge(main))
+        ions = ", ".join(sorted({Chem.MolToSmiles(f) for f in others}))
+        raise InvalidStructure(
+            f"{_shown(text)} is a salt of the amine (counter-ion or acid: {ions}); "
+            "monoselect takes the free amine",
+            field=field,
+            fix=f"give the free amine {free!r} as {field} and the acid with acid and acid_eq "
+            f"(e.g. acid: {'HCl' if ions in ('Cl', '[Cl-]') else 'TFA'}, "
+            f"acid_eq: {len(others)})",
+        )
+    raise InvalidStructure(
+        f"{_shown(text)} is {len(frags)} separate molecules; the {field} is one diamine",
+        field=field,
+        fix="give one molecule (no '.' in the SMILES)",
+    )
 
 
 def _unknown(text: str, field: str, known: dict) -> UnknownReagent:
@@ -84,75 +173,192 @@ def _unknown(text: str, field: str, known: dict) -> UnknownReagent:
     close = get_close_matches(text, names, n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(close)}? " if close else ""
     return UnknownReagent(
-        f"{text!r} is neither a known name nor a valid SMILES",
+        f"{_shown(text)} is neither a known name nor a valid SMILES",
         field=field,
         fix=f"{hint}known: {', '.join(names)}; or give a SMILES",
     )
 
 
 def _looks_like_smiles(text: str) -> bool:
+    """True when ``text`` (its first word, if several) parses as SMILES.
+
+    The first word decides, so "C1CNCCN1 extra" is refused as a SMILES with trailing text
+    rather than as an unknown name.
+    """
     from rdkit import Chem, RDLogger
 
     RDLogger.DisableLog("rdApp.*")
-    return Chem.MolFromSmiles(text) is not None
+    words = text.split()
+    return bool(words) and Chem.MolFromSmiles(words[0]) is not None
 
 
-def find_sites(mol) -> ReactiveSites:
-    """Reactive sites of ``mol`` with symmetry classes and site automorphisms."""
+def _site_atoms(mol) -> tuple[int, ...]:
+    """Indices of the reactive N-H atoms in locant order (atom-map number, else atom order).
+
+    One SMARTS match per atom: cheap, so it runs before any symmetry search.
+    """
     from rdkit import Chem
 
     pattern = Chem.MolFromSmarts(SITE_SMARTS)
-    found = [m[0] for m in mol.GetSubstructMatches(pattern)]
-    # order sites by their locant (atom-map number where the table gives one)
-    atoms = tuple(sorted(found, key=lambda a: mol.GetAtomWithIdx(a).GetAtomMapNum() or 1000 + a))
+    found = [m[0] for m in mol.GetSubstructMatches(pattern, maxMatches=MAX_HEAVY_ATOMS)]
+    return tuple(sorted(found, key=lambda a: mol.GetAtomWithIdx(a).GetAtomMapNum() or 1000 + a))
+
+
+def _site_permutations(plain, atoms: tuple[int, ...], classes: tuple[int, ...]):
+    """Permutations of the sites induced by graph automorphisms (chirality ignored).
+
+    Listing every graph automorphism is exponential (each tert-butyl group alone gives 3!),
+    and a capped list missed the one that swaps the N of a bulky symmetric diamine. Here a
+    partial map of sites extends to an automorphism exactly when the molecule with those
+    sites labelled (atom-map numbers) has the same canonical SMILES as with their images
+    labelled; equal strings prove the isomorphism. A stabiliser chain (sites fixed one at a
+    time) needs a few such tests per site, and its transversals generate the whole group.
+    """
+    from rdkit import Chem
+
+    def labelled(images: dict[int, int]) -> str:
+        mol = Chem.Mol(plain)
+        for site, image in images.items():
+            mol.GetAtomWithIdx(atoms[image]).SetAtomMapNum(site + 1)
+        return Chem.MolToSmiles(mol)
+
+    n = len(atoms)
+    reference = [labelled({i: i for i in range(k)}) for k in range(n + 1)]
+
+    def complete(images: dict[int, int]) -> tuple[int, ...]:
+        # the partial map extends: the first image that keeps it extendable at each step
+        for k in range(len(images), n):
+            used = set(images.values())
+            for j in range(n):
+                if j in used or classes[j] != classes[k]:
+                    continue
+                if labelled({**images, k: j}) == reference[k + 1]:
+                    images = {**images, k: j}
+                    break
+            else:  # only if canonical SMILES missed an isomorphism: keep the symmetry found
+                return None
+        return tuple(images[i] for i in range(n))
+
+    identity = tuple(range(n))
+    generators = set()
+    for k in range(n):
+        fixed = {i: i for i in range(k)}
+        for j in range(k + 1, n):
+            if classes[j] == classes[k] and labelled({**fixed, k: j}) == reference[k + 1]:
+                perm = complete({**fixed, k: j})
+                if perm is not None:
+                    generators.add(perm)
+    group = {identity}
+    frontier = [identity]
+    while frontier:
+        new = []
+        for perm in frontier:
+            for gen in generators:
+                product_ = tuple(gen[perm[i]] for i in range(n))
+                if product_ not in group:
+                    group.add(product_)
+                    new.append(product_)
+        if len(group) > MAX_SITE_SYMMETRIES:
+            return None
+        frontier = new
+    return tuple(sorted(group))
+
+
+def find_sites(mol) -> ReactiveSites:
+    """Reactive sites of ``mol`` with symmetry classes and site automorphisms.
+
+    Raises InvalidStructure when the sites have more than MAX_SITE_SYMMETRIES permutations
+    (species enumeration maps every substitution pattern through each of them).
+    """
+    from rdkit import Chem
+
+    atoms = _site_atoms(mol)
     plain = Chem.Mol(mol)
     for atom in plain.GetAtoms():
         atom.SetAtomMapNum(0)
+    Chem.RemoveStereochemistry(plain)
     ranks = list(Chem.CanonicalRankAtoms(plain, breakTies=False, includeChirality=False))
     class_of_rank: dict[int, int] = {}
     classes = tuple(class_of_rank.setdefault(ranks[a], len(class_of_rank)) for a in atoms)
-    position = {a: i for i, a in enumerate(atoms)}
-    perms = set()
-    for match in plain.GetSubstructMatches(
-        plain, uniquify=False, useChirality=False, maxMatches=100000
-    ):
-        perms.add(tuple(position[match[a]] for a in atoms))
+    perms = _site_permutations(plain, atoms, classes)
+    if perms is None:
+        raise InvalidStructure(
+            f"the {len(atoms)} reactive sites of {Chem.MolToSmiles(plain)[:60]!r} have more "
+            f"than {MAX_SITE_SYMMETRIES} symmetry-equivalent arrangements",
+            field="substrate",
+            fix="give a less symmetric substrate, or fewer N-H sites",
+        )
     locants = []
     for i, a in enumerate(atoms):
         mapno = mol.GetAtomWithIdx(a).GetAtomMapNum()
         locants.append(f"N{mapno}" if mapno else f"N{i + 1}")
     if len(set(locants)) != len(locants):
         locants = [f"N{i + 1}" for i in range(len(atoms))]
-    return ReactiveSites(atoms, classes, tuple(sorted(perms)), tuple(locants))
+    return ReactiveSites(atoms, classes, perms, tuple(locants))
 
 
 def resolve_substrate(text: str, *, field: str = "substrate") -> Substrate:
-    """A substrate from a table name or alias, or from a SMILES."""
+    """A substrate from a table name or alias, or from a SMILES.
+
+    Refused before any symmetry search: text over MAX_SMILES_CHARS, more than
+    MAX_HEAVY_ATOMS heavy atoms, several molecules (a salt says so), no reactive N-H, and a
+    mono-amine (one N in all: no mono/bis selectivity to predict). One reactive N-H beside
+    another, unreactive N (a mono-protected diamine) is accepted as a one-site substrate.
+    """
     from rdkit import Chem
 
     if not isinstance(text, str) or not text.strip():
         raise UnknownReagent(
             "no substrate given", field=field, fix="name one, e.g. '1,4-diazepane'"
         )
+    _check_length(text.strip(), field)
     entry = tables.substrates().get(tables.lookup_key(text))
     if entry is None and not _looks_like_smiles(text.strip()):
         raise _unknown(text, field, tables.substrates())
     name = entry.name if entry else text.strip()
     given = entry.smiles if entry else text.strip()
     mapped = _parse_smiles(given, field)
-    sites = find_sites(mapped)
-    if not sites.atoms:
+    _one_substrate_molecule(mapped, text.strip(), field)
+    atoms = _site_atoms(mapped)
+    protonated = any(
+        a.GetSymbol() == "N" and a.GetFormalCharge() > 0 and a.GetTotalNumHs() > 0
+        for a in mapped.GetAtoms()
+    )
+    # an ammonium N is no site; the chemist most likely drew the salt form
+    salt_hint = (
+        "; a protonated N ([NH2+], [NH3+]) does not count: give the neutral amine and the "
+        "acid with acid and acid_eq"
+        if protonated
+        else ""
+    )
+    if not atoms:
         raise InvalidStructure(
-            f"{text!r} has no aliphatic N-H site to functionalise",
+            f"{_shown(text)} has no aliphatic N-H site to functionalise",
             field=field,
             fix="give an amine with at least one N-H "
-            "(aniline, amide and sulfonamide N do not count)",
+            "(aniline, amide and sulfonamide N do not count)" + salt_hint,
         )
-    if len(sites.atoms) > 8:
+    # One site beside another N is a mono-protected diamine (step 2 of protect-first): a
+    # one-site run, no bis possible. One site and no other N is a mono-amine: nothing to
+    # select between, and "99.8 % mono" would only be its conversion.
+    n_nitrogen = sum(1 for a in mapped.GetAtoms() if a.GetAtomicNum() == 7)
+    if len(atoms) == 1 and n_nitrogen == 1:
         raise InvalidStructure(
-            f"{text!r} has {len(sites.atoms)} reactive sites; at most 8 are supported",
+            f"{_shown(text)} is a mono-amine (one N); monoselect needs at least two "
+            "reactive N-H on different N",
+            field=field,
+            fix="give a diamine such as piperazine or ethylenediamine; a mono-protected "
+            "diamine (one free N-H beside a carbamate or amide N) runs as one site" + salt_hint,
+        )
+    if len(atoms) > 8:
+        raise InvalidStructure(
+            f"{_shown(text)} has {len(atoms)} reactive sites; at most 8 are supported",
             field=field,
         )
+    try:
+        sites = find_sites(mapped)
+    except InvalidStructure as exc:
+        raise InvalidStructure(f"{_shown(text)}: {exc.message}", field=field, fix=exc.fix) from exc
     plain = Chem.Mol(mapped)
     for atom in plain.GetAtoms():
         atom.SetAtomMapNum(0)
@@ -176,14 +382,22 @@ def resolve_electrophile(text: str, *, field: str = "electrophile") -> Electroph
 
     if not isinstance(text, str) or not text.strip():
         raise UnknownReagent("no electrophile given", field=field, fix="name one, e.g. 'Boc2O'")
+    _check_length(text.strip(), field)
     entry = tables.reagents().get(tables.lookup_key(text))
     if entry is None and not _looks_like_smiles(text.strip()):
         raise _unknown(text, field, tables.reagents())
     mol = _parse_smiles(entry.smiles if entry else text.strip(), field)
+    frags = _fragments(mol)
+    if len(frags) > 1:
+        raise InvalidStructure(
+            f"{_shown(text)} is {len(frags)} separate molecules; the {field} is one reagent",
+            field=field,
+            fix=f"give one molecule (no '.' in the SMILES), e.g. {Chem.MolToSmiles(frags[0])!r}",
+        )
     cls = classify_electrophile(mol)
     if cls is None:
         raise InvalidStructure(
-            f"{text!r} is not a recognised electrophile",
+            f"{_shown(text)} is not a recognised electrophile",
             field=field,
             fix="supported: dicarbonate (Boc2O), chloroformate, acyl chloride, anhydride, "
             "sulfonyl chloride, alkyl halide or sulfonate, aldehyde",
