@@ -395,3 +395,16 @@ def test_a_long_refusal_quotes_the_text_short():
     with pytest.raises(InvalidStructure) as info:
         resolve_substrate("NC" + "C" * 400 + "N")
     assert len(str(info.value)) < 300
+
+
+_SMILES_CHARS = "CNOSclnc1234()=#[]+-@H.ClBr \t"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(alphabet=_SMILES_CHARS, max_size=30), st.text(max_size=20)))
+def test_any_text_as_a_reagent_resolves_or_gives_invalid_input(text):
+    for resolve in (resolve_substrate, resolve_electrophile):
+        try:
+            resolve(text)
+        except InvalidInput as exc:
+            assert exc.field in ("substrate", "electrophile")

@@ -21,7 +21,8 @@ SITE_SMARTS = "[NX3;!H0;!$(N-[C,S,P]=[O,S,N]);!$(N-a);!$(N-[N,O]);!$(N-C#N);!a]"
 MAX_SMILES_CHARS = 2000
 MAX_HEAVY_ATOMS = 300
 # Site permutations kept for species enumeration (each of the 2^sites patterns is mapped by
-# every one); real diamines have at most a few dozen, 8 sites allow at most 8! = 40320.
+# every one); cyclen has 8, a tetrakis(1,3-diaminopropan-2-yl)methane 384, and 8 sites
+# allow at most 8! = 40320.
 MAX_SITE_SYMMETRIES = 1000
 # A fragment beside the amine that is an anion, a hydrogen halide or an oxo-acid (HCl, TFA,
 # TsOH, H2SO4...) makes the SMILES a salt of the amine.
@@ -200,7 +201,7 @@ def _site_atoms(mol) -> tuple[int, ...]:
     from rdkit import Chem
 
     pattern = Chem.MolFromSmarts(SITE_SMARTS)
-    found = [m[0] for m in mol.GetSubstructMatches(pattern, maxMatches=MAX_HEAVY_ATOMS)]
+    found = [m[0] for m in mol.GetSubstructMatches(pattern)]
     return tuple(sorted(found, key=lambda a: mol.GetAtomWithIdx(a).GetAtomMapNum() or 1000 + a))
 
 
