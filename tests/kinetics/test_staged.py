@@ -238,6 +238,8 @@ def test_bad_stages_and_networks_are_refused():
     law = MassAction([[0]], [[-1], [1]], [1.0], volume=1.0)
     with pytest.raises(InvalidInput, match="open-ended"):
         integrate_staged(law, [1.0, 0.0], [Stage(math.inf)], **TIGHT)
+    with pytest.raises(InvalidInput, match="2 entries"):
+        integrate_staged(law, [1.0, 0.0], [Stage(1.0, feed=[1.0, 0.0, 0.0])], **TIGHT)
     with pytest.raises(InvalidInput, match="rate constants"):
         MassAction([[0]], [[-1], [1]], [-1.0])
     with pytest.raises(InvalidInput, match="reactant index"):

@@ -1,6 +1,6 @@
 """One staged integrator for the networks the compiled site kernel does not run.
 
-State: amounts (mol) and, optionally, the volume (L) as the last-but-any slot. Reaction r
+State: amounts (mol) and, optionally, the volume (L) in one slot of its own. Reaction r
 with reactants i_1..i_o (order o, repeats allowed: A + A is [A, A]) fires at
 
     rate_r = k_r V prod_j c_{i_j} = k_r prod_j n_{i_j} / V^(o - 1)      (mol/s)
@@ -244,13 +244,20 @@ def integrate_staged(
     for i, stage in enumerate(stages):
         if t >= t_end:
             break
+        for part in (stage.feed, stage.dose):
+            if part is not None and part.shape != (n,):
+                raise InvalidInput(
+                    f"{what}: a stage feed or dose must have {n} entries", field=field
+                )
         if stage.dose is not None:
             y = y + stage.dose
         t1 = min(t + stage.duration, t_end)
         if not t1 > t:
             continue
         if not math.isfinite(t1):
-            raise InvalidInput(f"{what}: the last stage is open-ended and no end time is given")
+            raise InvalidInput(
+                f"{what}: the last stage is open-ended and no end time is given", field=field
+            )
         feed = (stage.feed if stage.feed is not None else zero) * inv_scale
 
         if unscaled:
