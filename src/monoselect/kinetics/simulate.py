@@ -219,7 +219,7 @@ class _Rows:
 
     y0: np.ndarray  # [m, n]
     g_amt: np.ndarray  # [m, binders]
-    scal: np.ndarray  # [m, 4]: charged protons, protons per event, n_ref / v_ref, active
+    scal: np.ndarray  # [m, 4]: SiteSystem.proton_scales (rb.CHARGED, RELEASE, C_REF, ACTIVE)
     ends: np.ndarray  # [m, stages], padded with zero-length stages
     feeds: np.ndarray  # [m, stages, n]
     e_total: np.ndarray
