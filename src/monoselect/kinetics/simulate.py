@@ -186,21 +186,19 @@ def _released_binders(pool: ProtonPool) -> int:
     return int(pool.released is not None)
 
 
-def _structure(problem: Problem, rows: _Rows | None = None) -> rb.SiteSystem:
+def _structure(problem: Problem, rows: _Rows, kms_scale: float = 1.0) -> rb.SiteSystem:
     """The kernel's system: network and binder tables, with ``rows``' first condition.
 
     The tables are shared by every condition of a sweep; the per-condition parts (binder
-    amounts, proton scales) come from row 0, and rate constants stay unscaled (``_arrays``
-    and ``integrate_many`` scale them).
+    amounts, proton scales) come from row 0. Rate constants are multiplied by ``kms_scale``
+    (a sweep scales them per condition itself).
     """
     net = problem.network
     g_start, g_nprot, g_logw, g_rel = _binder_tables(problem.protons)
-    if rows is None:
-        rows = _rows([problem], _released_binders(problem.protons))
     return rb.SiteSystem(
         reactant=net.reactant,
         product=net.product,
-        kms=net.kms,
+        kms=net.kms * kms_scale if kms_scale != 1.0 else net.kms,
         state_start=net.state_start,
         state_nprot=net.state_nprot,
         state_weight=np.exp(net.state_logw),
@@ -221,7 +219,7 @@ class _Rows:
 
     y0: np.ndarray  # [m, n]
     g_amt: np.ndarray  # [m, binders]
-    scal: np.ndarray  # [m, 4]: charged protons, protons per event, n_ref / v_ref, active
+    scal: np.ndarray  # [m, 4]: SiteSystem.proton_scales (rb.CHARGED, RELEASE, C_REF, ACTIVE)
     ends: np.ndarray  # [m, stages], padded with zero-length stages
     feeds: np.ndarray  # [m, stages, n]
     e_total: np.ndarray
@@ -275,8 +273,7 @@ def _arrays(problem: Problem):
     """Scaled initial state, system tuple and feed plan for one compiled run."""
     rows = _rows([problem], _released_binders(problem.protons))
     n_stages = len(problem.stages)
-    shared = _structure(problem, rows)
-    sysm = shared._replace(kms=shared.kms * rows.scal[0, rb.C_REF])
+    sysm = _structure(problem, rows, rows.scal[0, rb.C_REF])
     sites_total = float(problem.network.free_sites[0])  # per unit of substrate charged
     return (
         rows.y0[0],
