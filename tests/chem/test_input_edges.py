@@ -408,3 +408,20 @@ def test_any_text_as_a_reagent_resolves_or_gives_invalid_input(text):
             resolve(text)
         except InvalidInput as exc:
             assert exc.field in ("substrate", "electrophile")
+
+
+def test_the_common_units_read_without_pint_agree_with_pint():
+    """The table of common units (read without building pint's registry) gives what pint
+    gives, for every unit in it."""
+    from monoselect import units
+
+    ureg = units.registry()
+    for dimension, table in units._COMMON.items():
+        engine = units._DIMENSIONS[dimension][0]
+        for unit, (factor, offset) in table.items():
+            text = f"2.5 {unit}".strip()
+            expected = ureg.Quantity(2.5, ureg.parse_units(unit) if unit else "").to(engine)
+            assert units.parse_quantity(text, dimension, "x") == pytest.approx(
+                float(expected.magnitude), rel=1e-12
+            ), (dimension, unit)
+            assert 2.5 * factor + offset == pytest.approx(float(expected.magnitude), rel=1e-12)
