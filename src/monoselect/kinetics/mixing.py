@@ -95,18 +95,30 @@ def simulate_engulfment(
     blobs: int = 40,
     hold: float = 24 * 3600.0,
     rtol: float = 1e-7,
+    inverse: bool = False,
 ) -> EModelResult:
     """Semi-batch feed of ``electrophile`` (mol, at ``feed_conc``) over ``feed_time`` s into
-    ``substrate`` (mol) in ``volume`` (L); k1, k2 molecular rate constants (L/mol/s)."""
+    ``substrate`` (mol) in ``volume`` (L); k1, k2 molecular rate constants (L/mol/s).
+
+    ``inverse``: the substrate is fed into the electrophile instead. Its feed zone then
+    engulfs electrophile, and lives until every N-H in it has reacted or it has engulfed
+    the whole bulk."""
     for name, value in (("k1", k1), ("k2", k2), ("e_rate", e_rate), ("feed_conc", feed_conc)):
         if not (value > 0 and math.isfinite(value)):
             raise InvalidInput(f"{name} must be > 0, got {value}", field=name)
     if blobs < 1 or feed_time < 0:
         raise InvalidInput("need at least one portion and a feed time >= 0", field="feed")
-    bulk = np.array([substrate, 0.0, 0.0, 0.0])
+    bulk = np.array([0.0, 0.0, 0.0, electrophile] if inverse else [substrate, 0.0, 0.0, 0.0])
     v_bulk = volume
-    portion = electrophile / blobs
+    portion = (substrate if inverse else electrophile) / blobs
     v_blob = portion / feed_conc
+    start = np.array([feed_conc, 0.0, 0.0, 0.0] if inverse else [0.0, 0.0, 0.0, feed_conc])
+    if inverse:  # N-H left in the zone (2 per SM, 1 per mono), against the portion's 2
+        left = np.array([2.0, 1.0, 0.0, 0.0]) / 2.0
+        label = "zone N-H spent"
+    else:
+        left = np.array([0.0, 0.0, 0.0, 1.0])
+        label = "zone electrophile spent"
     interval = feed_time / blobs
     zone_bis = 0.0
     zone = _feed_zone(k1, k2, e_rate)
@@ -117,13 +129,13 @@ def simulate_engulfment(
         t_full = math.log((v_bulk + v_blob) / v_blob) / e_rate  # it has engulfed everything
 
         spent = Event(
-            "zone electrophile spent",
-            lambda t, c: c[3] * v_blob * math.exp(e_rate * t) - 1e-9 * portion,
+            label,
+            lambda t, c: float(left @ c) * v_blob * math.exp(e_rate * t) - 1e-9 * portion,
         )
         stage = Stage(t_full, feed=e_rate * c_bulk, events=(spent,))
         sol = integrate_staged(
             zone,
-            np.array([0.0, 0.0, 0.0, feed_conc]),
+            start,
             [stage],
             rtol=rtol,
             atol=1e-11 * feed_conc,

@@ -135,17 +135,18 @@ def simulate(
             "part of the mixing model yet"
         )
     plan = feed_plan(scenario)
-    if scenario.mode == "inverse" or len(plan.stages) > 1:
+    if len(plan.stages) > 1:
         raise InvalidInput(
-            "the mixing model feeds the electrophile at a constant rate",
-            field="mode" if scenario.mode == "inverse" else "feed",
-            fix="use direct addition with addition_time",
+            "the mixing model feeds at one constant rate",
+            field="feed",
+            fix="give addition_time instead of feed stages",
         )
+    inverse = scenario.mode == "inverse"
     net = table.network
     k1, k2 = float(net.k[0]), float(net.k[1])
     n_sub, n_el = plan.substrate_charged, plan.electrophile_charged
     conc = scenario.concentration()
-    volume = n_sub / conc
+    volume = (n_el if inverse else n_sub) / conc  # what is in the flask at the start
     feed_c = plan.feed_conc
     feed_time = plan.feed_time
     parts = blobs if feed_time > 0 else 1
@@ -163,6 +164,7 @@ def simulate(
             e_rate=e_rate,
             blobs=parts,
             hold=hold,
+            inverse=inverse,
         )
         return MixingPoint(label, eps_value, r.mono / n_sub, r.bis / n_sub, r.sm / n_sub)
 
