@@ -9,10 +9,12 @@ import io
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from rich.console import Console
 
 from monoselect import Result, make_conditions, make_scenario, simulate
 from monoselect.protocols import PROTOCOLS
+from tests.strategies import site_scenarios
 
 FAMILIES = {
     "site": dict(electrophile="Boc2O", acid="HCl", acid_eq=0.5, time="24 h"),
@@ -65,3 +67,9 @@ def test_every_registered_protocol_reports_through_the_result(name):
         assert 0.0 <= row[key] <= 1.0
     rerun = simulate(p.result.scenario)  # the recorded scenario is what ran
     assert rerun.split().fractions == pytest.approx(p.split().fractions, abs=1e-12)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fields=site_scenarios(substrate="piperazine"))
+def test_any_site_scenario_keeps_the_contract(fields):
+    check(simulate(make_scenario(**fields)), "site")

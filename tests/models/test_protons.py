@@ -15,6 +15,7 @@ from monoselect.kinetics import rosenbrock as rb
 from monoselect.kinetics.simulate import Binder, ProtonPool, _arrays, integrate
 from monoselect.models.site import reactivity_model
 from tests.conftest import run_cli
+from tests.strategies import site_scenarios
 
 LOG2 = math.log10(2.0)
 
@@ -154,31 +155,9 @@ def test_hx_without_base_stops_where_the_proton_balance_allows(acid_eq, limit):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    electrophile=st.sampled_from(["Boc2O", "AcCl", "Ac2O", "TsCl"]),
-    eq=st.floats(0.2, 2.5),
-    acid=st.sampled_from([None, "HCl", "AcOH", "citric acid", "TFA"]),
-    acid_eq=st.floats(0.0, 3.0),
-    base=st.sampled_from([None, "Et3N", "K2CO3", "NaHCO3", "pyridine"]),
-    base_eq=st.floats(0.0, 3.0),
-    minutes=st.sampled_from([0, 5, 90]),
-)
-def test_protons_substrate_and_electrophile_units_balance(
-    electrophile, eq, acid, acid_eq, base, base_eq, minutes
-):
-    r = simulate(
-        make_scenario(
-            substrate="1,4-diazepane",
-            electrophile=electrophile,
-            eq=eq,
-            acid=acid,
-            acid_eq=acid_eq if acid else 0.0,
-            base=base,
-            base_eq=base_eq if base else 0.0,
-            addition_time=f"{minutes} min",
-            time="6 h",
-        )
-    )
+@given(fields=site_scenarios())
+def test_protons_substrate_and_electrophile_units_balance(fields):
+    r = simulate(make_scenario(**fields))
     bal = r.balance()
     assert max(bal.values()) < 1e-9
     f = r.outcome.fractions

@@ -1,0 +1,31 @@
+"""Shared hypothesis strategies: the conditions a chemist can set, drawn within the ranges
+the tests hold the physics to."""
+
+from hypothesis import strategies as st
+
+ONE_ENDED = ["Boc2O", "AcCl", "Ac2O", "TsCl"]
+ACIDS = [None, "HCl", "AcOH", "citric acid", "TFA"]
+BASES = [None, "Et3N", "K2CO3", "NaHCO3", "pyridine"]
+
+equivalents = st.floats(0.2, 2.5)
+additive_equivalents = st.floats(0.0, 3.0)
+feed_minutes = st.sampled_from([0, 5, 90])
+rate_ratio = st.floats(0.0, 20.0)  # rho, per site
+
+
+@st.composite
+def site_scenarios(draw, substrate: str = "1,4-diazepane", time: str = "6 h") -> dict:
+    """Fields of a site-family scenario: a one-ended electrophile, any acid and base from the
+    shipped table, one portion or a feed; for make_scenario(**fields)."""
+    acid, base = draw(st.sampled_from(ACIDS)), draw(st.sampled_from(BASES))
+    return dict(
+        substrate=substrate,
+        electrophile=draw(st.sampled_from(ONE_ENDED)),
+        eq=draw(equivalents),
+        acid=acid,
+        acid_eq=draw(additive_equivalents) if acid else 0.0,
+        base=base,
+        base_eq=draw(additive_equivalents) if base else 0.0,
+        addition_time=f"{draw(feed_minutes)} min",
+        time=time,
+    )
