@@ -1,7 +1,7 @@
 """A diamine on 2-chlorotrityl resin: loading, cross-links, on-bead chemistry, cleavage.
 
 Everything that happens on the resin happens inside the swollen beads, where the site
-concentration is c_site = loading / swelling (SCIENCE.md section 7). Loading: a diamine N
+concentration is c_site = loading / swelling. Loading: a diamine N
 from solution attaches to a free site; the bound diamine's other N can attach to a
 neighbouring free site (a cross-link, at the in-bead free-site concentration), competing
 with fresh diamine. Free sites are then capped. Functionalisation: the bound free N reacts
@@ -15,7 +15,8 @@ import math
 from dataclasses import dataclass
 
 from monoselect.errors import InvalidInput
-from monoselect.kinetics.staged import MassAction, Stage, integrate_staged
+from monoselect.kinetics.network import RateModel, build_network, symmetric_diamine
+from monoselect.kinetics.simulate import Problem, integrate
 
 
 @dataclass(frozen=True)
@@ -31,25 +32,19 @@ class ResinRun:
     diamine_in_solution: float  # left after loading (recoverable)
 
 
-def _solve(reactants, stoich, k, y0, t_end, step: str, rtol=1e-7):
-    """End state of one resin step: bimolecular mass action with the volume of each reaction
-    folded into its k (in-bead and solution concentrations differ), by the staged integrator.
+def _consecutive(x0: float, y0: float, k1: float, k2: float, t_end: float):
+    """X + Y -> Z (k1), Z + Y -> W (k2), rates k n_X n_Y in mol/s (each step's volume folded
+    into its k): amounts of X, Y, Z, W after ``t_end`` s.
 
-    rtol 1e-7 with atol 1e-10 of the largest charge: the end states agree with rtol 1e-10
-    to 1e-10 of the diamine charge, in a quarter of the steps (a comparison runs several).
+    Every resin step has this shape (diamine + sites -> bound -> cross-linked; linker + bound
+    N-H -> A-L-X -> bridged; electrophile + bound N-H with k2 = 0), which is the site network
+    of a symmetric diamine: the compiled integrator runs it, with k_site = k1/2 and
+    rho = 2 k2/k1 so the counted statistical factor gives back k1, at a volume of 1 L.
     """
-    law = MassAction(reactants, stoich, k)  # amounts in mol, k in 1/(mol s)
-    run = integrate_staged(
-        law,
-        y0,
-        [Stage(t_end)],
-        rtol=rtol,
-        atol=1e-10,
-        amount_scale=max(y0),
-        what=f"the resin {step}",
-        fix=None,
-    )
-    return run.final
+    net = build_network(symmetric_diamine(), RateModel((k1 / 2.0,), rho=2.0 * k2 / k1))
+    run = integrate(Problem(net, substrate=x0, electrophile=y0, volume=1.0, t_end=t_end))
+    x, z, w = (float(v) for v in run.species[-1])
+    return x, float(run.electrophile[-1]), z, w
 
 
 def simulate_resin(
@@ -84,14 +79,7 @@ def simulate_resin(
     # loading: A in solution, R free sites, RA bound once, RAR bound twice (cross-link).
     # The diamine in the beads sees the sites: 2 k [A] [R] v_bead = 2 k n_A n_R / v_all;
     # the bound diamine's other N meets a free site: k [RA] [R] v_bead = k n_RA n_R / v_bead
-    a, _, ra, rar = _solve(
-        [[0, 1], [2, 1]],
-        [[-1, 0], [-1, -1], [1, -1], [0, 1]],
-        [2 * k_load / v_all, k_load / v_bead],
-        [diamine, sites, 0.0, 0.0],
-        load_time,
-        "loading step",
-    )
+    a, _, ra, rar = _consecutive(diamine, sites, 2 * k_load / v_all, k_load / v_bead, load_time)
     if not electrophile_volume > 0:
         raise InvalidInput("electrophile volume must be > 0", field="electrophile_conc")
     v_all = electrophile_volume + v_bead
@@ -99,26 +87,14 @@ def simulate_resin(
     if linker:
         # L in solution (two ends), RA bound N-H, RAL bound A-L-X, RALAR bridged on the bead;
         # RAL's free end meets a neighbouring N-H at in-bead concentrations
-        _, ra_left, product, bridged = _solve(
-            [[0, 1], [2, 1]],
-            [[-1, 0], [-1, -1], [1, -1], [0, 1]],
-            [2 * k_el / v_all, k_el / v_bead],
-            [electrophile, ra, 0.0, 0.0],
-            react_time,
-            "functionalisation",
+        _, ra_left, product, bridged = _consecutive(
+            electrophile, ra, 2 * k_el / v_all, k_el / v_bead, react_time
         )
         released_diamine = ra_left + rar
         released_bridged = bridged
     else:
         # E in solution, RA bound N-H, RAE bound product
-        _, ra_left, product = _solve(
-            [[0, 1]],
-            [[-1], [-1], [1]],
-            [k_el / v_all],
-            [electrophile, ra, 0.0],
-            react_time,
-            "functionalisation",
-        )
+        _, ra_left, product, _ = _consecutive(electrophile, ra, k_el / v_all, 0.0, react_time)
         released_diamine = ra_left + rar
         released_bridged = 0.0
     return ResinRun(
