@@ -327,13 +327,14 @@ class Increments:
     same_environment: dict[tuple, tuple[tuple[str, float], ...]] = field(default_factory=dict)
 
     def interaction(self, d: int) -> float:
+        """w(d); beyond the fitted paths it falls as 1/d, like the Coulomb energy of two
+        charges whose distance grows with the chain."""
         if d in self.w:
             return self.w[d]
         if d < min(self.w):
             return self.w[min(self.w)]
         top = max(self.w)
-        ratio = _ratio(self.w)
-        return self.w[top] * ratio ** (d - top)
+        return self.w[top] * top / d
 
     def shape(self, d: int) -> float:
         """Inductive fall-off of a group's effect: falloff^(d - 3) per path of d bonds."""
@@ -370,14 +371,6 @@ def _ring_gap(a: int, b: int) -> int:
     return abs(a - b) if a and b else (0 if a == b else 3)
 
 
-def _ratio(w: dict[int, float]) -> float:
-    """Geometric fall-off beyond the longest fitted path, kept in (0, 1)."""
-    top = max(w)
-    if top - 1 in w and w[top - 1] > 0 and w[top] > 0:
-        return min(max(w[top] / w[top - 1], 0.05), 0.95)
-    return 0.5
-
-
 def _symmetric(mol, a: int, b: int) -> bool:
     from rdkit import Chem
 
@@ -402,39 +395,26 @@ def _observations(table: PkaTable):
 def _fit_w(obs) -> tuple[dict[int, float], list[str], float]:
     """w(3), w(4), w(5) by least squares over measured symmetric diamines, one value per N
     pair at its shortest path (the interaction is electrostatic, through space: piperazine's
-    two 3-bond routes act like ethylenediamine's one); longer paths fold onto w(5) with the
-    geometric fall-off."""
+    two 3-bond routes act like ethylenediamine's one); longer paths fold onto w(5) as 5/d."""
     data = []
     for name, _, mol, _, basic, m in obs:
         if len(basic) == 2 and len(m.values) == 2 and _symmetric(mol, *basic):
-            shortest = [min(path_lengths(mol, *basic))]
-            data.append((name, shortest, m.values[1] - m.values[0] - 2 * LOG2))
-    ratio = 0.5
-    w = {3: 2.5, 4: 1.1, 5: 0.5}
-    resid = np.zeros(1)
-    for _ in range(3):
-        a = np.array(
-            [
-                [
-                    paths.count(3),
-                    paths.count(4),
-                    sum(ratio ** (d - 5) for d in paths if d >= 5),
-                ]
-                for _, paths, _ in data
-            ],
-            float,
-        ).reshape(-1, 3)
-        b = np.array([v for *_, v in data], float)
-        if len(data):
-            sol, *_ = np.linalg.lstsq(a, b, rcond=None)
-            fitted = {d: float(x) for d, x in zip((3, 4, 5), sol, strict=True)}
-            # a path length no diamine of the table covers keeps the previous value
-            for col, d in enumerate((3, 4, 5)):
-                if a[:, col].any():
-                    w[d] = fitted[d]
-            resid = a @ np.array([w[3], w[4], w[5]]) - b
-        ratio = _ratio(w)
-    return w, [n for n, *_ in data], float(np.abs(resid).max()) if len(data) else 0.0
+            d = min(path_lengths(mol, *basic))
+            data.append((name, d, m.values[1] - m.values[0] - 2 * LOG2))
+    # defaults only for a path length no diamine of the table covers (flagged in the note)
+    w = {3: 2.5, 4: 1.2, 5: 0.8}
+    if not data:
+        return w, [], 0.0
+    a = np.array([[d == 3, d == 4, 5.0 / d if d >= 5 else 0.0] for _, d, _ in data], float).reshape(
+        -1, 3
+    )
+    b = np.array([v for *_, v in data], float)
+    sol, *_ = np.linalg.lstsq(a, b, rcond=None)
+    for col, d in enumerate((3, 4, 5)):
+        if a[:, col].any():
+            w[d] = float(sol[col])
+    resid = a @ np.array([w[3], w[4], w[5]]) - b
+    return w, [n for n, *_ in data], float(np.abs(resid).max())
 
 
 def _fit(table: PkaTable) -> Increments:
@@ -491,7 +471,7 @@ def _fit(table: PkaTable) -> Increments:
             "symmetric diamines "
             f"({', '.join(w_names)}): w(3) = {w[3]:.2f}, w(4) = {w[4]:.2f}, "
             f"w(5) = {w[5]:.2f} pKa units (largest residual {w_resid:.2f}); "
-            "longer paths extrapolated geometrically"
+            "longer paths as w(5) 5/d"
         )
     }
     assumed = set()
@@ -534,7 +514,10 @@ def _fit(table: PkaTable) -> Increments:
     )
     # the amine group is how a neutral N acts on another; 'alkyl' puts nothing between the N
     subst["alkyl"] = 0.0
-    notes["alkyl"] = "alkyl on one N: acts on the other N only through that N's own pKa terms"
+    notes["alkyl"] = (
+        "alkyl on one N: no effect on the other N beyond that N staying a neutral amine "
+        "(assumed); the alkylated N itself is estimated in its new class"
+    )
     return Increments(
         w,
         subst,
