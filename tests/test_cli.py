@@ -208,3 +208,20 @@ def test_public_compare_is_the_function_even_after_its_module_is_imported():
     import monoselect.comparison  # a submodule import must not shadow the function
 
     assert callable(monoselect.compare) and monoselect.compare.__name__ == "compare"
+
+
+def test_usage_mistakes_are_one_line_through_the_entry_point(capsys):
+    from monoselect.cli import main
+
+    for args, words in (
+        (["simulate", "--colour", "blue"], "No such option: --colour"),
+        (["nothing"], "No such command"),
+        (["compare", "--processes", "two"], "field: processes"),
+    ):
+        with pytest.raises(SystemExit) as stop:
+            main(args)
+        err = capsys.readouterr().err
+        assert stop.value.code == 2 and words in err and err.count("\n") == 1
+    with pytest.raises(SystemExit) as stop:
+        main([])
+    assert stop.value.code == 0 and "simulate" in capsys.readouterr().out

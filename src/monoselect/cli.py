@@ -24,25 +24,27 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# the core flags every simulation command shares: name -> (type, help)
+# the core flags every simulation command shares: name -> (type, help). Numbers are taken as
+# text and read by the Scenario, so "fast" for --eq is the same one-line error naming the
+# field as any other bad value (click would print a usage box).
 CORE: dict[str, tuple[type, str]] = {
     "substrate": (str, "name or SMILES, e.g. 1,4-diazepane"),
     "electrophile": (str, "name or SMILES, e.g. Boc2O"),
-    "eq": (float, "electrophile equivalents"),
-    "substrate_eq": (float, "substrate equivalents"),
+    "eq": (str, "electrophile equivalents"),
+    "substrate_eq": (str, "substrate equivalents"),
     "scale": (str, "amount of 1 eq, e.g. '10 mmol'"),
     "conc": (str, "concentration in the flask, e.g. '0.2 M'"),
     "addition_time": (str, "feed time, e.g. '4 h' (0 = one portion)"),
     "feed_conc": (str, "concentration of the fed solution, e.g. '1 M'"),
     "time": (str, "total time, e.g. '5 h' (default: until spent, or 24 h)"),
-    "stop_conversion": (float, "stop at this substrate conversion (0-1)"),
+    "stop_conversion": (str, "stop at this substrate conversion (0-1)"),
     "acid": (str, "acid charged with the substrate, e.g. HCl, AcOH"),
-    "acid_eq": (float, "acid equivalents per substrate"),
+    "acid_eq": (str, "acid equivalents per substrate"),
     "base": (str, "base charged with the substrate, e.g. Et3N, K2CO3"),
-    "base_eq": (float, "base equivalents per substrate"),
+    "base_eq": (str, "base equivalents per substrate"),
     "temperature": (str, "reaction temperature, e.g. '0 degC' (default 25 degC)"),
-    "kappa": (float, "k2/k1 (molecular ratio)"),
-    "rho": (float, "per-site ratio after one substitution"),
+    "kappa": (str, "k2/k1 (molecular ratio)"),
+    "rho": (str, "per-site ratio after one substitution"),
     "k": (str, "per-site rate constant, e.g. '0.05 L/mol/s'"),
 }
 # a flag from one of these groups drops the file's value of the others
@@ -214,7 +216,7 @@ def simulate(
         bool, typer.Option("--explain", help="also print where every number came from")
     ] = False,
     cap: Annotated[
-        int | None, typer.Option(help="linkers: longest chain kept explicit (units)")
+        str | None, typer.Option(help="linkers: longest chain kept explicit (units)")
     ] = None,
     em: Annotated[
         list[str] | None,
@@ -243,14 +245,14 @@ def mixing(
     power: Annotated[str | None, typer.Option(help="power per mass at the feed point")] = None,
     viscosity: Annotated[str | None, typer.Option(help="kinematic viscosity, '0.6 cSt'")] = None,
     stirrer_rpm: Annotated[
-        float | None, typer.Option(help="stirrer speed; replaces --power by Np N^3 D^5 / V")
+        str | None, typer.Option(help="stirrer speed; replaces --power by Np N^3 D^5 / V")
     ] = None,
     impeller_diameter: Annotated[str | None, typer.Option(help="e.g. '3 cm'")] = None,
-    power_number: Annotated[float | None, typer.Option(help="impeller power number Np")] = None,
+    power_number: Annotated[str | None, typer.Option(help="impeller power number Np")] = None,
     feed_point: Annotated[
         str | None, typer.Option(help="average, surface (0.3x) or impeller (5x) dissipation")
     ] = None,
-    blobs: Annotated[int | None, typer.Option(help="feed portions in the engulfment model")] = None,
+    blobs: Annotated[str | None, typer.Option(help="feed portions in the engulfment model")] = None,
     as_json: AsJson = False,
     plot: PlotPath = None,
 ) -> None:
@@ -286,7 +288,7 @@ def reductive(
     flags: dict,
     path: Path | None,
     hydride: Annotated[str | None, typer.Option(help="NaBH(OAc)3, NaBH3CN or NaBH4")] = None,
-    hydride_eq: Annotated[float | None, typer.Option(help="hydride equivalents")] = None,
+    hydride_eq: Annotated[str | None, typer.Option(help="hydride equivalents")] = None,
     pre_time: Annotated[
         str | None, typer.Option(help="imine pre-formation before the hydride (0 = one pot)")
     ] = None,
@@ -360,7 +362,7 @@ def compare(
     ] = None,
     substrate: Annotated[str | None, typer.Option(help="name or SMILES")] = None,
     electrophile: Annotated[str | None, typer.Option(help="name or SMILES")] = None,
-    eq: Annotated[float | None, typer.Option(help="electrophile eq per diamine")] = None,
+    eq: Annotated[str | None, typer.Option(help="electrophile eq per diamine")] = None,
     scale: Annotated[str | None, typer.Option(help="diamine for 1 eq, e.g. '10 mmol'")] = None,
     conc: Annotated[str | None, typer.Option(help="concentration in the flask")] = None,
     temperature: Annotated[str | None, typer.Option(help="e.g. '0 degC'")] = None,
@@ -368,9 +370,9 @@ def compare(
         str | None,
         typer.Option(help="'auto' (Et3N for acid-releasing electrophiles), a name, 'none'"),
     ] = None,
-    base_eq: Annotated[float | None, typer.Option(help="base eq per diamine")] = None,
+    base_eq: Annotated[str | None, typer.Option(help="base eq per diamine")] = None,
     max_substrate_eq: Annotated[
-        float | None, typer.Option(help="most diamine equivalents you accept")
+        str | None, typer.Option(help="most diamine equivalents you accept")
     ] = None,
     max_time: Annotated[
         str | None, typer.Option(help="longest run you accept, e.g. '24 h'")
@@ -382,7 +384,7 @@ def compare(
         list[str] | None, typer.Option(help="run only these (repeat the option)")
     ] = None,
     processes: Annotated[
-        int | None, typer.Option(help="worker processes (default 1; more pays for long runs)")
+        str | None, typer.Option(help="worker processes (default 1; more pays for long runs)")
     ] = None,
     as_json: AsJson = False,
     plot: Annotated[
@@ -424,7 +426,9 @@ def compare(
         # the total is corrected by the first progress report
         total = len(names) if isinstance(names, list) else 7
         with _progress(as_json, total, "simulating protocols") as bar:
-            result = run_compare(cond, names, params, processes=processes, on_progress=bar)
+            result = run_compare(
+                cond, names, params, processes=_whole(processes, "processes"), on_progress=bar
+            )
         _emit(result, as_json)
         failed.extend(result.failed)
         if plot is not None:
@@ -445,6 +449,18 @@ def compare(
             soft_wrap=True,
         )
         raise typer.Exit(2)
+
+
+def _whole(text: str | None, field: str) -> int | None:
+    """A whole number given as text, or one InvalidInput naming the field."""
+    from monoselect.errors import InvalidInput
+
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a whole number", field=field, fix="e.g. 2") from None
 
 
 def _parse_em(values: list[str] | None) -> dict[int, float] | None:
@@ -527,9 +543,21 @@ def _root(
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: an unexpected error is one line (its traceback with --debug)."""
+    # typer's bundled click: UsageError is the base of an unknown option, a missing value...
+    usage_error = typer.BadParameter.__mro__[1]
+
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        app(args=args, prog_name="monoselect")
+        code = app(args=args, prog_name="monoselect", standalone_mode=False)
+    except usage_error as exc:
+        ctx = getattr(exc, "ctx", None)
+        sub = f" {ctx.info_name}" if ctx is not None and ctx.parent is not None else ""
+        where = f"monoselect{sub} --help"
+        sys.stderr.write(f"error: {exc.format_message()} - see {where}\n")
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.stderr.write("aborted\n")
+        sys.exit(1)
     except SystemExit:
         raise
     except KeyboardInterrupt:
@@ -543,3 +571,4 @@ def main(argv: list[str] | None = None) -> None:
             "rerun with --debug for the traceback and report it\n"
         )
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
