@@ -49,3 +49,29 @@ def test_scenario_files_must_be_utf8_mappings(tmp_path):
     listed.write_text("- substrate\n")
     with pytest.raises(InvalidInput, match="mapping"):
         load_scenario(listed)
+
+
+def test_quantities_beyond_any_flask_are_refused_by_name():
+    for fields, name in (
+        (dict(eq=1e308), "eq"),
+        (dict(scale="1e300 mol"), "scale"),
+        (dict(conc="100 M"), "conc"),
+        (dict(acid="HCl", acid_eq=5000), "acid_eq"),
+        (dict(time="400 d"), "time"),
+    ):
+        with pytest.raises(InvalidInput, match=f"field: {name}"):
+            make_scenario(**fields)
+
+
+def test_a_failed_plot_write_leaves_nothing_behind(tmp_path):
+    from monoselect import plots
+
+    target = tmp_path / "run.png"
+
+    def fail(tmp):
+        tmp.write_bytes(b"half")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(InvalidInput, match="No space left"):
+        plots.commit(fail, target)
+    assert list(tmp_path.iterdir()) == []

@@ -54,10 +54,11 @@ def commit(write, path: Path, field: str = "plot") -> Path:
         write(tmp)
         tmp.replace(path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise InvalidInput(
             f"cannot write {path}: {exc.strerror or exc}", field=field, fix="pick another place"
         ) from None
+    finally:
+        tmp.unlink(missing_ok=True)  # after a failure; after success it is already renamed
     return path
 
 

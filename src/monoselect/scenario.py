@@ -39,6 +39,18 @@ TIME_CAP_S = 7 * 86400.0
 DEFAULT_RUN_S = 24 * 3600.0
 SPENT_TOL = 1e-9
 
+# What a reaction can be: beyond these the numbers overflow or mean nothing to a chemist.
+# field -> (lowest, highest) in engine units, the unit shown and its factor from engine units
+MAX_EQ = 1000.0
+BOUNDS = {
+    "scale": (1e-9, 1e4, "mmol", 1e3),  # 1 nmol to 10 kmol
+    "conc": (1e-6, 25.0, "M", 1.0),  # neat amines are about 10 M
+    "feed_conc": (1e-6, 25.0, "M", 1.0),
+    "addition_time": (0.0, 365 * 86400.0, "h", 1 / 3600),
+    "time": (1e-3, 365 * 86400.0, "h", 1 / 3600),
+    "k": (1e-12, 1e12, "L/mol/s", 1.0),
+}
+
 
 @lru_cache(maxsize=4096)
 def _parse_cached(value, dimension: str, field: str) -> float:
@@ -292,8 +304,8 @@ class Scenario(_Spec):
     @field_validator("acid_eq", "base_eq")
     @classmethod
     def _additive_eq(cls, v, info):
-        if not (v >= 0 and math.isfinite(v)):
-            raise ValueError(f"{info.field_name.replace('_', ' ')} must be >= 0, got {v}")
+        if not (v >= 0 and math.isfinite(v)) or v > MAX_EQ:
+            raise ValueError(f"{info.field_name.replace('_', ' ')} must be 0-{MAX_EQ:g}, got {v:g}")
         what = info.field_name.removesuffix("_eq")
         if v > 0 and not info.data.get(what):  # acid/base are validated before their eq
             example = "HCl" if what == "acid" else "Et3N"
@@ -303,9 +315,11 @@ class Scenario(_Spec):
     @field_validator("eq", "substrate_eq")
     @classmethod
     def _equivalents_positive(cls, v, info):
+        what = "electrophile" if info.field_name == "eq" else "substrate"
         if not (v > 0 and math.isfinite(v)):
-            what = "electrophile" if info.field_name == "eq" else "substrate"
             raise ValueError(f"{what} equivalents must be > 0, got {v}")
+        if v > MAX_EQ:
+            raise ValueError(f"{what} equivalents must be at most {MAX_EQ:g}, got {v:g}")
         return v
 
     @field_validator("kappa", "rho")
@@ -348,6 +362,15 @@ class Scenario(_Spec):
             if self.k is None
             else _positive(parse_quantity(self.k, "rate_constant", "k"), "k", "0.01 L/mol/s"),
         }
+        for name, (low, high, unit, factor) in BOUNDS.items():
+            value = si[name]
+            if value is not None and math.isfinite(value) and not low <= value <= high:
+                raise InvalidInput(
+                    f"{name} {getattr(self, name)!r} is outside {low * factor:g} to "
+                    f"{high * factor:g} {unit}",
+                    field=name,
+                    fix="give a value a flask or a plant can hold",
+                )
         if si["addition_time"] < 0:
             raise InvalidInput(
                 f"addition time must be >= 0, got {self.addition_time}", field="addition_time"
