@@ -42,6 +42,12 @@ def check(result: Result, kind: str) -> dict:
     return data
 
 
+def test_the_contract_covers_every_family():
+    from monoselect.models import FAMILIES as REGISTERED
+
+    assert set(FAMILIES) == set(REGISTERED)
+
+
 @pytest.mark.parametrize("kind", FAMILIES)
 def test_every_family_keeps_the_contract_and_records_what_ran(kind):
     result = simulate(make_scenario(**FAMILIES[kind]))

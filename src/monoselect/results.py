@@ -11,11 +11,6 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar
 
-# the categories every family reports, in this order where present; a family adds its own
-# (linkers: bridged, cyclised, oligomer) after them
-DEGREE_NAMES = ("SM", "mono", "bis", "tris", "tetra", "penta", "hexa", "hepta", "octa")
-
-
 @dataclass(frozen=True)
 class Provenance:
     """Where one number came from: measured (with source), estimated (with method), given."""

@@ -67,11 +67,10 @@ def simulate(
             field="scenario",
             fix="build one with make_scenario(...) or load_scenario(path)",
         )
-    name = family(scenario)
-    if name == "mixing":
-        from monoselect.models import mixing
-
-        return mixing.simulate(scenario, on_progress=on_progress)
     import importlib
 
-    return importlib.import_module(f"monoselect.models.{name}").simulate(scenario)
+    name = family(scenario)
+    module = importlib.import_module(f"monoselect.models.{name}")
+    if name == "mixing":  # the one family that runs a sweep worth a progress bar
+        return module.simulate(scenario, on_progress=on_progress)
+    return module.simulate(scenario)

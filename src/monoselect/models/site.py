@@ -18,12 +18,12 @@ from monoselect.chem.products import SpeciesInfo
 from monoselect.chem.reactivity import Reactivity, arrhenius
 from monoselect.errors import InvalidInput, SolverFailure
 from monoselect.kinetics import rosenbrock as rb
-from monoselect.kinetics.network import Network, build_network
+from monoselect.kinetics.network import COUNT_WORDS, Network, build_network
 from monoselect.kinetics.outcome import Outcome, make_outcome
 from monoselect.kinetics.simulate import Problem, integrate, integrate_many
 from monoselect.models import reagents
 from monoselect.models.charges import feed_plan, proton_pool
-from monoselect.results import DEGREE_NAMES, Provenance, Result, Split, normalised
+from monoselect.results import Provenance, Result, Split, normalised
 from monoselect.scenario import SPENT_TOL, TIME_CAP_S, Scenario
 
 
@@ -56,7 +56,7 @@ class SiteResult(Result):
         final = o.fractions[-1]
         parts: dict[str, float] = {}
         for frac, d in zip(final, o.degree, strict=True):
-            name = DEGREE_NAMES[d]
+            name = COUNT_WORDS[d]
             parts[name] = parts.get(name, 0.0) + float(frac)
         return Split(normalised(parts), o.mono_yield_on_substrate, o.mono_yield_on_electrophile)
 
