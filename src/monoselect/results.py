@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar
 
+
 @dataclass(frozen=True)
 class Provenance:
     """Where one number came from: measured (with source), estimated (with method), given."""
