@@ -306,3 +306,10 @@ def test_vanishing_acid_is_no_acid(acid_eq):
     for label, value in plain.items():
         assert r.outcome.final_fractions[label] == pytest.approx(value, abs=1e-8)
     assert max(r.balance().values()) < 1e-9
+
+
+def test_kappa_is_refused_for_a_substrate_with_more_than_two_sites():
+    """kappa = k2/k1 = rho/2 holds for two sites only; on cyclen kappa 1 would mean k2/k1 1.5."""
+    with pytest.raises(InvalidInput, match="field: kappa"):
+        simulate(make_scenario(substrate="cyclen", kappa=1.0))
+    assert simulate(make_scenario(substrate="cyclen", rho=2.0, time="1 h")).split()

@@ -162,6 +162,13 @@ def reactivity_model(
     factor = arrhenius(el.ea_kj, temp_c)
     rho = None
     if scenario is not None and scenario.kappa is not None:
+        if model.n_sites != 2:
+            raise InvalidInput(
+                f"kappa = k2/k1 is the ratio of a two-site substrate; {sub.name} has "
+                f"{model.n_sites} reactive sites",
+                field="kappa",
+                fix="give rho, the per-site rate ratio after one substitution",
+            )
         rho = 2.0 * scenario.kappa
         prov.append(
             Provenance("kappa", f"{scenario.kappa:g} (rho = {rho:g} per site)", "user-given")
