@@ -301,6 +301,16 @@ class Scenario(_Spec):
     mixing: MixingSpec | None = Field(None, description="engulfment model of the feed zone")
     _si: dict = PrivateAttr(default_factory=dict)
 
+    @field_validator("substrate", "electrophile", "acid", "base")
+    @classmethod
+    def _text_ok(cls, v):
+        if v is not None:
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("is not valid text (it holds an unpaired surrogate)") from None
+        return v
+
     @field_validator("acid_eq", "base_eq")
     @classmethod
     def _additive_eq(cls, v, info):

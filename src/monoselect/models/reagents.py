@@ -14,19 +14,31 @@ from monoselect.chem.molecules import (
     resolve_substrate,
 )
 from monoselect.chem.products import SpeciesInfo, species_structures
+from monoselect.errors import InvalidInput
 from monoselect.kinetics.network import SiteModel, enumerate_species, species_labels
 
 __all__ = ["acid_base", "electrophile", "molar_mass", "site_model", "species", "substrate"]
 
 
+def _text(text: str, field: str) -> str:
+    """RDKit takes UTF-8: text it cannot encode (an unpaired surrogate from a bad file or
+    terminal) is one InvalidInput, not an encoding traceback."""
+    if isinstance(text, str):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInput("is not valid text", field=field, fix="retype it") from None
+    return text
+
+
 @lru_cache(maxsize=256)
 def substrate(text: str, field: str = "substrate") -> Substrate:
-    return resolve_substrate(text, field=field)
+    return resolve_substrate(_text(text, field), field=field)
 
 
 @lru_cache(maxsize=256)
 def electrophile(text: str, field: str = "electrophile") -> Electrophile:
-    return resolve_electrophile(text, field=field)
+    return resolve_electrophile(_text(text, field), field=field)
 
 
 @lru_cache(maxsize=64)
