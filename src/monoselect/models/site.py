@@ -296,7 +296,8 @@ def steric_factors(
         origin = "user-given per site"
     prov = [Provenance("steric factor", value, origin + "; counted by RDKit (chem/sterics.py)")]
     notes = []
-    if status == "assumed" and any(n and loc not in given for loc, n in zip(locants, branches)):
+    hindered = [loc for loc, n in zip(locants, branches, strict=True) if n and loc not in given]
+    if status == "assumed" and hindered:
         notes.append(
             f"steric factors ({value}) use an assumed {per_branch:g} per alpha substituent "
             "for this class; override with steric (see --explain)"
