@@ -225,3 +225,15 @@ def test_usage_mistakes_are_one_line_through_the_entry_point(capsys):
     with pytest.raises(SystemExit) as stop:
         main([])
     assert stop.value.code == 0 and "simulate" in capsys.readouterr().out
+
+
+def test_steric_flag_reaches_the_scenario_and_moves_the_regioisomers():
+    args = ("simulate", "--substrate", "2-methylpiperazine", "--electrophile", "TsCl")
+    args += ("--base", "DIPEA", "--base-eq", "1.5", "--json")
+    default = json.loads(run_cli(*args).stdout)
+    hindered = json.loads(run_cli(*args, "--steric", "N1=0.05").stdout)
+    assert hindered["scenario"]["steric"] == {"N1": 0.05}
+    ratio = [d["fractions"]["mono-N4"] / d["fractions"]["mono-N1"] for d in (default, hindered)]
+    assert 1 < ratio[0] < ratio[1]
+    bad = run_cli(*args, "--steric", "N9=0.1")
+    assert bad.returncode == 2 and "steric" in bad.stderr

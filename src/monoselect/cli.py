@@ -46,6 +46,10 @@ CORE: dict[str, tuple[type, str]] = {
     "kappa": (str, "k2/k1 (molecular ratio)"),
     "rho": (str, "per-site ratio after one substitution"),
     "k": (str, "per-site rate constant, e.g. '0.05 L/mol/s'"),
+    "steric": (
+        str,
+        "steric factor (0-1]: per alpha substituent, e.g. 0.1, or per site, e.g. 'N1=0.1'",
+    ),
 }
 # a flag from one of these groups drops the file's value of the others
 EXCLUSIVE = (("kappa", "rho"),)

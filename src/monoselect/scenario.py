@@ -295,6 +295,11 @@ class Scenario(_Spec):
     kappa: float | None = None
     rho: float | None = None
     k: Quantity | None = Field(None, description="per-site rate constant of a fresh site, L/mol/s")
+    steric: float | dict[str, float] | None = Field(
+        None,
+        description="steric factor (0-1]: per alpha substituent, e.g. 0.1, or per site, "
+        "e.g. {N1: 0.1}; replaces the class's assumed value",
+    )
     linker: LinkerSpec | None = Field(None, description="bifunctional electrophiles")
     resin: ResinSpec | None = Field(None, description="run on 2-chlorotrityl resin")
     reductive: ReductiveSpec | None = Field(None, description="reductive amination")
@@ -338,6 +343,34 @@ class Scenario(_Spec):
         if v is not None and not (v >= 0 and math.isfinite(v)):
             raise ValueError(f"must be >= 0, got {v}")
         return v
+
+    @field_validator("steric", mode="before")
+    @classmethod
+    def _steric_ok(cls, v):
+        """A number, a mapping of site locants, or their text ('0.1', 'N1=0.1,N4=1')."""
+        if v is None:
+            return None
+        example = "give it like 0.1 (per alpha substituent) or 'N1=0.1' (per site)"
+        if isinstance(v, str):
+            text = v.strip()
+            if "=" in text:
+                pairs = [p.split("=", 1) for p in text.replace(";", ",").split(",") if p.strip()]
+                if any(len(p) != 2 for p in pairs):
+                    raise ValueError(f"cannot read steric {v!r}; {example}")
+                v = {k.strip(): val.strip() for k, val in pairs}
+            else:
+                v = text
+        if isinstance(v, dict):
+            if not v:
+                raise ValueError(f"no site given; {example}")
+            out = {}
+            for key, value in v.items():
+                name = str(key).strip().upper()
+                if not (name[:1] == "N" and name[1:].isdigit()):
+                    raise ValueError(f"steric site {key!r} is not a locant like N1; {example}")
+                out[name] = _steric_value(value, example)
+            return out
+        return _steric_value(v, example)
 
     @field_validator("stop_conversion")
     @classmethod
@@ -455,12 +488,24 @@ class Scenario(_Spec):
             "kappa": self.kappa,
             "rho": self.rho,
             "k_L_per_mol_s": self.rate_constant(),
+            "steric": dict(self.steric) if isinstance(self.steric, dict) else self.steric,
         }
         for part in ("linker", "resin", "reductive", "mixing"):
             spec = getattr(self, part)
             if spec is not None:
                 out[part] = spec.model_dump()
         return out
+
+
+def _steric_value(value, example: str) -> float:
+    """One steric factor: a number in (0, 1] (a factor slows a site; 1 = unhindered)."""
+    try:
+        number = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        raise ValueError(f"steric factor {value!r} is not a number; {example}") from None
+    if not (0 < number <= 1):
+        raise ValueError(f"steric factor must be in (0, 1], got {value!r}; {example}")
+    return number
 
 
 def _positive(value: float, field: str, example: str) -> float:

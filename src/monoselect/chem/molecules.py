@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 
 from monoselect.chem import tables
+from monoselect.chem.alkylation import RateTerm, reagent_rate
 from monoselect.errors import InvalidStructure, UnknownReagent
 
 # Aliphatic N with at least one H, not conjugated to a carbonyl/sulfonyl/imine/arene.
@@ -60,7 +61,7 @@ class Electrophile:
     class_name: str
     class_label: str
     reaction_smarts: str
-    k_default: float
+    k_default: float  # k_ref of this reagent: the class value, or class x factors / measured
     k_status: str
     pka_ref: float
     beta_nuc: float
@@ -75,6 +76,11 @@ class Electrophile:
     releases_acid: str | None
     reactive_groups: int  # 2 for X-L-X linkers
     from_table: bool
+    k_class: float = 0.0  # the class value k_default starts from
+    # per-reagent factors (alkylating agents): leaving group, carbon, or a measured k
+    k_terms: tuple[RateTerm, ...] = ()
+    k_estimated: bool = False  # k_default is class value x assumed/approximate factors
+    end_factors: tuple[tuple[str, float], ...] = ()  # per leaving group (linker ends)
 
 
 def _shown(text: str) -> str:
@@ -404,13 +410,14 @@ def resolve_electrophile(text: str, *, field: str = "electrophile") -> Electroph
             "sulfonyl chloride, alkyl halide or sulfonate, aldehyde",
         )
     groups = len(mol.GetSubstructMatches(Chem.MolFromSmarts(cls.pattern)))
+    rate = reagent_rate(cls.name, mol)
     return Electrophile(
         name=entry.name if entry else text.strip(),
         smiles=Chem.MolToSmiles(mol),
         class_name=cls.name,
         class_label=cls.label,
         reaction_smarts=cls.reaction,
-        k_default=cls.k_default,
+        k_default=rate.k(cls.k_default) if rate else cls.k_default,
         k_status=cls.k_status,
         pka_ref=cls.pka_ref,
         beta_nuc=cls.beta_nuc,
@@ -425,6 +432,10 @@ def resolve_electrophile(text: str, *, field: str = "electrophile") -> Electroph
         releases_acid=entry.releases_acid if entry else None,
         reactive_groups=groups,
         from_table=entry is not None,
+        k_class=cls.k_default,
+        k_terms=rate.terms if rate else (),
+        k_estimated=bool(rate and rate.estimated),
+        end_factors=rate.ends if rate else (),
     )
 
 

@@ -32,6 +32,7 @@ class Reactivity:
     ``basicity`` maps each species (orbit-representative pattern) to its basic sites. With a
     user ``rho`` the free-base rates are k_fresh * rho^n (the pKa shift of substitution is
     replaced), while protonation of a neighbour still slows a site through beta_nuc.
+    ``steric`` multiplies each site's rate by its steric factor (alpha substituents).
     """
 
     k_ref: float  # L/mol/s at pKa_ref and 25 degC
@@ -40,6 +41,8 @@ class Reactivity:
     temperature_factor: float
     basicity: dict[tuple[int, ...], Basicity]
     rho: float | None = None
+    # per site (site order): steric factor of that N (chem/sterics.py); None = all 1
+    steric: tuple[float, ...] | None = None
 
     def bronsted(self, pka: float) -> float:
         return self.k_ref * 10.0 ** (self.beta * (pka - self.pka_ref)) * self.temperature_factor
@@ -48,21 +51,28 @@ class Reactivity:
         self, site: int, pattern: Sequence[int], model, protonated: Sequence[int] = ()
     ) -> float:
         b = self.basicity[tuple(pattern)]
+        hindrance = 1.0 if self.steric is None else self.steric[site]
         if self.rho is None:
-            return self.bronsted(b.site_pka(site, protonated))
+            return self.bronsted(b.site_pka(site, protonated)) * hindrance
         fresh = self.basicity[(0,) * len(pattern)]
         k0 = self.bronsted(fresh.site_pka(site, ()))
         charge = 10.0 ** (self.beta * (b.site_pka(site, protonated) - b.site_pka(site, ())))
-        return k0 * self.rho ** sum(pattern) * charge
+        return k0 * self.rho ** sum(pattern) * charge * hindrance
 
     def states(self, pattern: tuple[int, ...]):
         return self.basicity[tuple(pattern)].microstates()
 
 
-def site_rate_constant(electrophile, pka: float, temp_c: float) -> float:
-    """k (L/mol/s) of a free N of ``pka`` with ``electrophile``'s class at ``temp_c``."""
+def site_rate_constant(
+    electrophile, pka: float, temp_c: float, *, k_ref: float | None = None
+) -> float:
+    """k (L/mol/s) of a free N of ``pka`` with ``electrophile`` at ``temp_c``.
+
+    ``k_ref``: the rate constant at the reference pKa and 25 degC, by default the reagent's
+    own (``electrophile.k_default``: class value x per-reagent factors).
+    """
     return (
-        electrophile.k_default
+        (electrophile.k_default if k_ref is None else k_ref)
         * 10.0 ** (electrophile.beta_nuc * (pka - electrophile.pka_ref))
         * arrhenius(electrophile.ea_kj, temp_c)
     )

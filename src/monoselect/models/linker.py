@@ -161,10 +161,12 @@ class LinkerResult(Result):
 
 
 def end_rates(scenario: Scenario, sub, el, info) -> tuple[dict[str, float], list[str]]:
-    """Rate constant per linker end: the class's Bronsted rate at the diamine's free N."""
+    """Rate constant per linker end: the class's Bronsted rate at the diamine's free N times
+    that end's per-reagent factor (leaving group x carbon, data/alkylation.yaml: the same
+    table as one-ended alkylating agents)."""
     temp_c = scenario.temperature_c()
     parent = substrate_basicity(sub, temp_c)
-    k_site = site_rate_constant(el, parent.pka[0], temp_c)
+    k_site = site_rate_constant(el, parent.pka[0], temp_c, k_ref=el.k_class or None)
     user_k = scenario.rate_constant()
     notes = []
     if user_k is not None:
@@ -175,13 +177,13 @@ def end_rates(scenario: Scenario, sub, el, info) -> tuple[dict[str, float], list
             f"k per N-H + linker end = {k_site:.3g} L/mol/s ({el.class_label}: {el.k_status}; "
             f"Bronsted at the diamine's site pKa {parent.pka[0]:.2f})"
         )
-    factors = lk.ring_data()["leaving_group_factor"]
+    factors = dict(el.end_factors)
     k = {}
     for e in set(info.ends):
         k[e] = k_site * float(factors.get(e, 1.0))
     if len(set(info.ends)) > 1 or any(e in factors for e in info.ends):
         notes.append(
-            "leaving-group factors (approximate): "
+            "end factors, leaving group x carbon (data/alkylation.yaml, approximate): "
             + ", ".join(f"{e} x{factors.get(e, 1.0):g}" for e in sorted(set(info.ends)))
         )
     notes.append(

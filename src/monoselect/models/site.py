@@ -7,7 +7,7 @@ integration (feeds, proton pool) -> SiteResult.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 import numpy as np
@@ -16,6 +16,7 @@ from monoselect.chem.molecules import Electrophile, Substrate
 from monoselect.chem.pka import REFERENCE_C, increments, species_basicity, substrate_basicity
 from monoselect.chem.products import SpeciesInfo
 from monoselect.chem.reactivity import Reactivity, arrhenius
+from monoselect.chem.sterics import alpha_branches, steric_default
 from monoselect.errors import InvalidInput, SolverFailure
 from monoselect.kinetics import rosenbrock as rb
 from monoselect.kinetics.network import COUNT_WORDS, Network, build_network
@@ -190,13 +191,18 @@ def reactivity_model(
             )
         )
     else:
-        prov.append(
-            Provenance(
-                "k_ref",
-                f"{el.k_default:g} L/mol/s at pKa {el.pka_ref:g}, 25 degC",
-                f"{el.class_label}: {el.k_status}; sets the time scale, not the split",
+        prov.extend(reagent_provenance(el))
+        if el.k_estimated:
+            terms = ", ".join(f"{t.what} {t.name} x{t.factor:g}" for t in el.k_terms)
+            notes.append(
+                f"k of {el.name} estimated: {el.class_label} class value x per-reagent factors "
+                f"({terms}; approximate or assumed, see --explain); give --k if measured"
             )
-        )
+    steric, steric_prov, steric_notes = steric_factors(scenario, sub, el)
+    if steric is not None:
+        react = replace(react, steric=steric)
+    prov.extend(steric_prov)
+    notes.extend(steric_notes)
     prov.append(Provenance("beta_nuc", f"{el.beta_nuc:g}", el.beta_source))
     prov.append(
         Provenance(
@@ -208,6 +214,102 @@ def reactivity_model(
     for key in ("w", el.substituent) + (("own_alkyl",) if el.substituent == "alkyl" else ()):
         prov.append(Provenance(f"increment: {key}", "", increments().notes[key]))
     return react, info, prov, notes
+
+
+def reagent_provenance(el: Electrophile) -> list[Provenance]:
+    """Where the reagent's k_ref came from: the class value, or class value x per-reagent
+    factors (leaving group, carbon), or a measured rate constant."""
+    head = f"{el.k_default:g} L/mol/s at pKa {el.pka_ref:g}, 25 degC"
+    if not el.k_terms:
+        return [
+            Provenance(
+                "k_ref",
+                head,
+                f"{el.class_label}: {el.k_status}; sets the time scale, not the split",
+            )
+        ]
+    if not el.k_estimated:
+        t = el.k_terms[0]
+        return [Provenance("k_ref", head, f"measured ({t.name}): {t.source}")]
+    terms = " x ".join(f"{t.factor:g} ({t.what} {t.name})" for t in el.k_terms)
+    rows = [
+        Provenance(
+            "k_ref",
+            head,
+            f"estimated: {el.class_label} class value {el.k_class:g} ({el.k_status}) x {terms}; "
+            "sets the time scale, not the split",
+        )
+    ]
+    rows += [
+        Provenance(f"{t.what}: {t.name}", f"x{t.factor:g}", f"{t.status}: {t.source}")
+        for t in el.k_terms
+    ]
+    return rows
+
+
+def steric_factors(
+    scenario: Scenario | None, sub: Substrate, el: Electrophile
+) -> tuple[tuple[float, ...] | None, list[Provenance], list[str]]:
+    """Steric factor of every site (site order), where it came from, and what was assumed.
+
+    Default: the class's factor per alpha substituent (data/sterics.yaml) to the power of
+    the site's alpha-branches. The scenario's ``steric`` replaces the factor per alpha
+    substituent (a number) or gives a site's factor outright (a mapping of locants; sites
+    not named keep the default). None when every site is unhindered and nothing is given.
+    """
+    branches = alpha_branches(sub)
+    locants = sub.sites.locants
+    user = scenario.steric if scenario is not None else None
+    per_branch, status, source = steric_default(el.class_name)
+    if isinstance(user, float):
+        per_branch, status, source = user, "user-given", "scenario steric (per alpha substituent)"
+    if user is None and not any(branches):
+        return None, [], []
+    factors = [per_branch**n for n in branches]
+    given: set[str] = set()
+    if isinstance(user, dict):
+        unknown = sorted(set(user) - set(locants))
+        if unknown:
+            raise InvalidInput(
+                f"steric names {', '.join(unknown)}, not a site of {sub.name}",
+                field="steric",
+                fix=f"the sites of {sub.name} are {', '.join(locants)}",
+            )
+        for i, loc in enumerate(locants):
+            if loc in user:
+                factors[i] = user[loc]
+                given.add(loc)
+    classes = sub.sites.classes
+    for i in range(len(locants)):
+        for j in range(i):
+            if classes[i] == classes[j] and factors[i] != factors[j]:
+                raise InvalidInput(
+                    f"{locants[j]} and {locants[i]} of {sub.name} are equivalent by symmetry "
+                    f"but were given steric factors {factors[j]:g} and {factors[i]:g}",
+                    field="steric",
+                    fix=f"give {locants[j]} and {locants[i]} the same factor",
+                )
+    value = ", ".join(
+        f"{loc} x{f:.3g} ({n} alpha substituent{'s' if n != 1 else ''}"
+        + (", user-given)" if loc in given else ")")
+        for loc, f, n in zip(locants, factors, branches, strict=True)
+    )
+    origin = (
+        f"{per_branch:g} per alpha substituent ({el.class_label}): {status}; {source}"
+        if status != "user-given"
+        else f"user-given: {per_branch:g} per alpha substituent"
+    )
+    if given and len(given) == len(locants):
+        origin = "user-given per site"
+    prov = [Provenance("steric factor", value, origin + "; counted by RDKit (chem/sterics.py)")]
+    notes = []
+    hindered = [loc for loc, n in zip(locants, branches, strict=True) if n and loc not in given]
+    if status == "assumed" and hindered:
+        notes.append(
+            f"steric factors ({value}) use an assumed {per_branch:g} per alpha substituent "
+            "for this class; override with steric (see --explain)"
+        )
+    return tuple(factors), prov, notes
 
 
 def species_table(substrate: str, electrophile: str) -> SpeciesTable:
