@@ -198,7 +198,8 @@ def reactivity_model(
         Provenance(
             "temperature",
             f"{temp_c:g} degC: k x {factor:.3g} vs 25 degC (Ea {el.ea_kj:g} kJ/mol)",
-            el.ea_source + "; pKa values taken at this temperature where measured",
+            el.ea_source + "; pKa values interpolated between measured temperatures, van 't Hoff "
+            "outside them and for estimates (see the pKa rows)",
         )
     )
     for key in ("w", el.substituent) + (("own_alkyl",) if el.substituent == "alkyl" else ()):
