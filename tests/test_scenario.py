@@ -75,3 +75,39 @@ def test_a_failed_plot_write_leaves_nothing_behind(tmp_path):
     with pytest.raises(InvalidInput, match="No space left"):
         plots.commit(fail, target)
     assert list(tmp_path.iterdir()) == []
+
+
+# --- solvent ----------------------------------------------------------------------------------
+
+
+def test_every_solvent_row_names_its_source_and_its_numbers():
+    from monoselect.scenario import solvent, solvent_table
+
+    rows = solvent_table()["solvents"]
+    assert {
+        "DCM",
+        "THF",
+        "MeCN",
+        "toluene",
+        "dioxane",
+        "EtOAc",
+        "MeOH",
+        "EtOH",
+        "water",
+        "DMF",
+    } <= set(rows)
+    for key, row in rows.items():
+        assert len(row["source"]) > 40, key
+        s = solvent(key)
+        assert s.density_g_per_ml > 0 and s.boiling_point_c > 0 and s.viscosity_mpa_s, key
+        assert row["dielectric"]["value"] is not None or row["dielectric"]["missing"], key
+
+
+def test_an_unknown_solvent_is_refused_by_field_with_close_matches():
+    from monoselect.errors import InvalidInput
+    from monoselect.scenario import make_scenario
+
+    with pytest.raises(InvalidInput) as err:
+        make_scenario(solvent="DMC")
+    assert err.value.field == "solvent" and "DCM" in str(err.value)
+    assert make_scenario(solvent="methylene chloride").resolved()["solvent"] == "DCM"

@@ -43,6 +43,7 @@ CORE: dict[str, tuple[type, str]] = {
     "base": (str, "base charged with the substrate, e.g. Et3N, K2CO3"),
     "base_eq": (str, "base equivalents per substrate"),
     "temperature": (str, "reaction temperature, e.g. '0 degC' (default 25 degC)"),
+    "solvent": (str, "reaction solvent, e.g. DCM, THF, MeCN, MeOH (default DCM)"),
     "kappa": (str, "k2/k1 (molecular ratio)"),
     "rho": (str, "per-site ratio after one substitution"),
     "k": (str, "per-site rate constant, e.g. '0.05 L/mol/s'"),
@@ -370,6 +371,7 @@ def compare(
     scale: Annotated[str | None, typer.Option(help="diamine for 1 eq, e.g. '10 mmol'")] = None,
     conc: Annotated[str | None, typer.Option(help="concentration in the flask")] = None,
     temperature: Annotated[str | None, typer.Option(help="e.g. '0 degC'")] = None,
+    solvent: Annotated[str | None, typer.Option(help="e.g. DCM, THF, MeOH (default DCM)")] = None,
     base: Annotated[
         str | None,
         typer.Option(help="'auto' (Et3N for acid-releasing electrophiles), a name, 'none'"),
@@ -406,6 +408,7 @@ def compare(
         scale=scale,
         conc=conc,
         temperature=temperature,
+        solvent=solvent,
         base=base,
         base_eq=base_eq,
         max_substrate_eq=max_substrate_eq,

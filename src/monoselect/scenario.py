@@ -13,6 +13,7 @@ same core flags.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
@@ -220,7 +221,9 @@ class MixingSpec(_Spec):
     """Stirring and vessel for the engulfment model of the feed zone."""
 
     power: Quantity = Field("0.3 W/kg", description="power per mass at the feed point")
-    viscosity: Quantity = Field("0.6 cSt", description="kinematic viscosity")
+    viscosity: Quantity | None = Field(
+        None, description="kinematic viscosity; default: the solvent's at the run temperature"
+    )
     stirrer_rpm: float | None = Field(None, description="replaces power by Np N^3 D^5 / V")
     impeller_diameter: Quantity = "3 cm"
     power_number: float = Field(1.0, description="impeller power number Np (turbulent)")
@@ -244,7 +247,9 @@ class MixingSpec(_Spec):
                 "mixing.power",
                 "0.3 W/kg",
             ),
-            "viscosity": _positive(
+            "viscosity": None
+            if self.viscosity is None
+            else _positive(
                 parse_quantity(self.viscosity, "kinematic_viscosity", "mixing.viscosity"),
                 "mixing.viscosity",
                 "0.6 cSt",
@@ -258,7 +263,7 @@ class MixingSpec(_Spec):
         return self
 
     def si(self, name: str) -> float:
-        """power in W/kg, viscosity in m^2/s, impeller_diameter in m."""
+        """power in W/kg, viscosity in m^2/s (None: the solvent's), impeller_diameter in m."""
         return self._si[name]
 
 
@@ -292,6 +297,7 @@ class Scenario(_Spec):
     base: str | None = Field(None, description="base charged with the substrate, e.g. Et3N")
     base_eq: float = Field(0.0, description="base equivalents per substrate")
     temperature: Quantity = Field("25 degC", description="reaction temperature")
+    solvent: str | None = Field(None, description="reaction solvent, e.g. DCM, THF, MeOH")
     kappa: float | None = None
     rho: float | None = None
     k: Quantity | None = Field(None, description="per-site rate constant of a fresh site, L/mol/s")
@@ -326,6 +332,11 @@ class Scenario(_Spec):
             example = "HCl" if what == "acid" else "Et3N"
             raise ValueError(f"{v:g} eq of no {what}: name one, e.g. --{what} {example}")
         return v
+
+    @field_validator("solvent")
+    @classmethod
+    def _known_solvent(cls, v):
+        return None if v is None else solvent_key(v)
 
     @field_validator("eq", "substrate_eq")
     @classmethod
@@ -458,6 +469,21 @@ class Scenario(_Spec):
     def rate_constant(self) -> float | None:
         return self._si["k"]
 
+    def solvent_name(self) -> str:
+        """The solvent's table key: the user's, or the default (stated as an assumption)."""
+        return self.solvent or solvent_table()["default"]
+
+    def solvent_properties(self) -> Solvent:
+        return solvent(self.solvent_name())
+
+    def kinematic_viscosity(self) -> tuple[float, str]:
+        """Kinematic viscosity (m^2/s) for the mixing model and where it came from: the
+        user's ``mixing.viscosity``, else the solvent's at the run temperature."""
+        given = self.mixing.si("viscosity") if self.mixing is not None else None
+        if given is not None:
+            return given, "user-given"
+        return self.solvent_properties().kinematic_viscosity(self._si["temperature"])
+
     def evolve(self, **changes) -> Scenario:
         """A new Scenario with ``changes`` applied, validated again (None keeps a field's
         default only where the field allows None: use it to clear ``time``, ``feed``...)."""
@@ -485,6 +511,8 @@ class Scenario(_Spec):
             "base": self.base,
             "base_eq": self.base_eq,
             "temperature_C": round(self.temperature_c(), 6),
+            "solvent": self.solvent_name(),
+            "solvent_given": self.solvent is not None,
             "kappa": self.kappa,
             "rho": self.rho,
             "k_L_per_mol_s": self.rate_constant(),
@@ -506,6 +534,114 @@ def _steric_value(value, example: str) -> float:
     if not (0 < number <= 1):
         raise ValueError(f"steric factor must be in (0, 1], got {value!r}; {example}")
     return number
+
+
+@dataclass(frozen=True)
+class Solvent:
+    """One row of data/solvents.yaml (numbers with their source)."""
+
+    key: str
+    name: str
+    protic: bool
+    dielectric: float | None
+    density_g_per_ml: float
+    viscosity_mpa_s: dict[float, float]  # degC -> mPa s, as the source tabulates it
+    boiling_point_c: float
+    water: str
+    source: str
+
+    def dynamic_viscosity(self, temperature_k: float) -> tuple[float, str]:
+        """mPa s at ``temperature_k``: ln(eta) linear in 1/T (Andrade) between tabulated
+        temperatures; outside them, or with one value only, the nearest value (said so)."""
+        t_c = temperature_k - 273.15
+        temps = sorted(self.viscosity_mpa_s)
+        if len(temps) == 1:
+            (t0,) = temps
+            v = self.viscosity_mpa_s[t0]
+            note = (
+                ""
+                if abs(t_c - t0) < 1e-9
+                else f"; no temperature dependence sourced, the {t0:g} degC value used"
+            )
+            return v, f"{self.name} {v:g} mPa s at {t0:g} degC{note}"
+        if t_c <= temps[0] or t_c >= temps[-1]:
+            t0 = temps[0] if t_c <= temps[0] else temps[-1]
+            v = self.viscosity_mpa_s[t0]
+            note = (
+                ""
+                if abs(t_c - t0) < 1e-9
+                else f" (outside the tabulated {temps[0]:g}-{temps[-1]:g} degC: nearest value)"
+            )
+            return v, f"{self.name} {v:g} mPa s at {t0:g} degC{note}"
+        hi = next(t for t in temps if t >= t_c)
+        lo = max(t for t in temps if t <= t_c)
+        if hi == lo:
+            v = self.viscosity_mpa_s[lo]
+            return v, f"{self.name} {v:g} mPa s at {lo:g} degC"
+        x0, x1, x = (1 / (t + 273.15) for t in (lo, hi, t_c))
+        y0, y1 = (math.log(self.viscosity_mpa_s[t]) for t in (lo, hi))
+        v = math.exp(y0 + (y1 - y0) * (x - x0) / (x1 - x0))
+        return (
+            v,
+            f"{self.name} {v:.3g} mPa s at {t_c:g} degC (Andrade, {lo:g}-{hi:g} degC)",
+        )
+
+    def kinematic_viscosity(self, temperature_k: float) -> tuple[float, str]:
+        """m^2/s: dynamic viscosity at T over the tabulated density (density's own
+        temperature dependence, about 1 % per 10 K, is left out)."""
+        eta, origin = self.dynamic_viscosity(temperature_k)
+        nu = eta * 1e-3 / (self.density_g_per_ml * 1e3)
+        return nu, f"{origin} / {self.density_g_per_ml:g} g/mL = {nu * 1e6:.3g} cSt"
+
+
+@lru_cache(maxsize=1)
+def solvent_table() -> dict:
+    from monoselect.data import load_yaml
+
+    return load_yaml("solvents.yaml")
+
+
+def _solvent_names() -> dict[str, str]:
+    """Every accepted name, lower case -> table key."""
+    names = {}
+    for key, row in solvent_table()["solvents"].items():
+        for name in (key, row["name"], *row.get("aliases", ())):
+            names[str(name).lower()] = key
+    return names
+
+
+def solvent_key(name: str) -> str:
+    """The table key of ``name`` (key, name or alias, any case), or one InvalidInput naming
+    the field with the closest names."""
+    import difflib
+
+    names = _solvent_names()
+    key = names.get(str(name).strip().lower())
+    if key is not None:
+        return key
+    close = difflib.get_close_matches(str(name).strip().lower(), list(names), n=3, cutoff=0.5)
+    known = ", ".join(solvent_table()["solvents"])
+    hint = f"did you mean {', '.join(names[c] for c in dict.fromkeys(close))}? " if close else ""
+    raise InvalidInput(
+        f"unknown solvent {str(name)[:60]!r}",
+        field="solvent",
+        fix=f"{hint}known solvents: {known}",
+    )
+
+
+def solvent(key: str) -> Solvent:
+    row = solvent_table()["solvents"][solvent_key(key)]
+    return Solvent(
+        key=solvent_key(key),
+        name=row["name"],
+        protic=bool(row["protic"]),
+        dielectric=row["dielectric"]["value"],
+        density_g_per_ml=float(row["density"]["value"]),
+        viscosity_mpa_s={float(t): float(v) for t, v in row["viscosity"].items()},
+        boiling_point_c=float(row["boiling_point_C"]),
+        water=row["water"],
+        source=row["source"],
+    )
 
 
 def _positive(value: float, field: str, example: str) -> float:

@@ -122,7 +122,7 @@ def test_i_to_0_constants_are_preferred_and_never_averaged_with_mixed_ones():
     assert pka.measured("NCCCCCCN").values == pytest.approx((9.83, 10.93))
     # N-methylethylenediamine: the dilute apparent constants (I = 0.002, 20 degC) rather
     # than the I = 0.5 mixed constants at 25 degC
-    m = pka.measured("CNCCN")
+    m = pka.measured("CNCCN", 20.0)  # measured at 20 degC only
     assert m.values == pytest.approx((6.86, 10.15)) and "McIntyre" in m.origin
 
 
@@ -130,3 +130,15 @@ def test_every_added_row_carries_its_source():
     for row in TABLE.all_rows():
         assert row["primary_source"] and row["retrieved_via"]
         assert row["ionic_strength"] and row["constant_type"] and row["confidence"]
+
+
+def test_vant_hoff_reproduces_the_measured_rows_and_moves_piperazine_at_60_degc():
+    """At the table's temperatures the measured values come back; at 60 degC pKa moves by
+    dH / (R ln 10) (1/T2 - 1/T1) from 25 degC with Hetzer, Robinson & Bates' enthalpies."""
+    assert pka.measured("C1CNCCN1", 25.0).values == pytest.approx((5.333, 9.731))
+    assert pka.measured("C1CNCCN1", 20.0).values == pytest.approx((5.424, 9.864))
+    hot = pka.measured("C1CNCCN1", 60.0)
+    k = 1e3 / (8.314462618 * math.log(10)) * (1 / 333.15 - 1 / 298.15)
+    assert hot.values == pytest.approx((5.333 + 31.08 * k, 9.731 + 42.87 * k), abs=1e-9)
+    assert hot.values[1] - 9.731 == pytest.approx(-0.789, abs=1e-3)
+    assert "van 't Hoff" in hot.origin and "Hetzer" in hot.origin

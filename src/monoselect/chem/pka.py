@@ -39,6 +39,36 @@ from monoselect.data import text as _text
 LOG2 = math.log10(2.0)
 CONFIDENCE = {"high": 4, "medium": 3, "medium-low": 2, "low": 1}
 REFERENCE_C = 25.0
+R_GAS = 8.314462618  # J/(mol K)
+# Dissociation enthalpy used where no source gives one: ASSUMED round value, close to the
+# measured steps of the diamines in data/pka_enthalpies.csv (piperazine 31.1 and 42.9 kJ/mol).
+DEFAULT_DH_KJ = 45.0
+
+
+def vant_hoff_shift(dh_kj: float, from_c: float, to_c: float) -> float:
+    """pKa(to) - pKa(from) for a dissociation enthalpy ``dh_kj`` (kJ/mol), taken constant:
+    d pKa = dH / (R ln 10) (1/T_to - 1/T_from)."""
+    t0, t1 = from_c + 273.15, to_c + 273.15
+    return dh_kj * 1e3 / (R_GAS * math.log(10.0)) * (1.0 / t1 - 1.0 / t0)
+
+
+@lru_cache(maxsize=1)
+def _enthalpies() -> dict[tuple[str, int], tuple[float, str]]:
+    """(canonical SMILES, pKa index) -> (dH kJ/mol, source) from data/pka_enthalpies.csv."""
+    out = {}
+    for row in csv.DictReader(_text("pka_enthalpies.csv").splitlines()):
+        key = (canonical(row["smiles"]), int(row["pka_index"]))
+        out[key] = (float(row["dH_kJ_per_mol"]), row["primary_source"].split(" (")[0])
+    return out
+
+
+def enthalpy(smiles: str, index: int) -> tuple[float, str, bool]:
+    """(dH kJ/mol, where it came from, measured?) of pKa ``index`` (1 = lowest) of ``smiles``."""
+    found = _enthalpies().get((canonical(smiles), index))
+    if found is not None:
+        return found[0], f"dH {found[0]:g} kJ/mol, {found[1]}", True
+    return DEFAULT_DH_KJ, f"dH {DEFAULT_DH_KJ:g} kJ/mol assumed (no measured enthalpy)", False
+
 
 GROUPS = ("amine", "acyl", "carbamoyl", "sulfonyl", "urea", "oxygen")
 # a group with no measured example borrows the nearest one's increment (flagged as assumed)
@@ -94,10 +124,11 @@ def _constant_quality(row: dict) -> int:
     return 2
 
 
-def _value_at(rows: list[dict], temp_c: float) -> tuple[float, str]:
+def _value_at(rows: list[dict], temp_c: float, extrapolate: bool = True) -> tuple[float, str]:
     """One pKa at ``temp_c`` from rows of one index: best confidence, then the best kind of
     constant (I -> 0 before dilute apparent before mixed; kinds are never averaged together),
-    interpolated in T."""
+    interpolated in T between measured temperatures and extended outside them by van 't Hoff
+    (measured enthalpy where data/pka_enthalpies.csv has one, else DEFAULT_DH_KJ, said so)."""
     best = max((_confidence(r), -_constant_quality(r)) for r in rows)
     rows = [r for r in rows if (_confidence(r), -_constant_quality(r)) == best]
     by_t: dict[float, list[float]] = defaultdict(list)
@@ -106,7 +137,15 @@ def _value_at(rows: list[dict], temp_c: float) -> tuple[float, str]:
         by_t[t].append(float(r["pka"]))
     source = rows[0]["primary_source"].split(" (")[0]
     if all(not r["temp_C"] for r in rows):
-        return sum(by_t[REFERENCE_C]) / len(rows), f"{source}, temperature not stated"
+        v = sum(by_t[REFERENCE_C]) / len(rows)
+        if abs(temp_c - REFERENCE_C) < 1e-9 or not extrapolate:
+            return v, f"{source}, temperature not stated"
+        dh, dh_origin, _ = enthalpy(rows[0]["smiles"], int(rows[0]["pka_index"]))
+        v += vant_hoff_shift(dh, REFERENCE_C, temp_c)
+        return v, (
+            f"{source}, temperature not stated (taken as 25 degC), van 't Hoff to "
+            f"{temp_c:g} degC with {dh_origin}"
+        )
     temps = sorted(by_t)
     mean = {t: sum(v) / len(v) for t, v in by_t.items()}
     below = [t for t in temps if t <= temp_c]
@@ -117,8 +156,13 @@ def _value_at(rows: list[dict], temp_c: float) -> tuple[float, str]:
             return mean[t0], f"{source}, {t0:g} degC"
         v = mean[t0] + (mean[t1] - mean[t0]) * (temp_c - t0) / (t1 - t0)
         return v, f"{source}, interpolated between {t0:g} and {t1:g} degC"
+    # outside the measured range: van 't Hoff from the nearest measured temperature
     t = below[-1] if below else above[0]
-    return mean[t], f"{source}, measured at {t:g} degC (nearest to {temp_c:g} degC)"
+    if not extrapolate:
+        return mean[t], f"{source}, measured at {t:g} degC (nearest to {temp_c:g} degC)"
+    dh, dh_origin, _ = enthalpy(rows[0]["smiles"], int(rows[0]["pka_index"]))
+    v = mean[t] + vant_hoff_shift(dh, t, temp_c)
+    return v, f"{source}, measured at {t:g} degC, van 't Hoff to {temp_c:g} degC with {dh_origin}"
 
 
 @dataclass
@@ -128,14 +172,19 @@ class PkaTable:
     rows: dict[str, list[dict]]
     _increments: Increments | None = field(default=None, repr=False)
 
-    def measured(self, smiles: str, temp_c: float = REFERENCE_C) -> Measured | None:
+    def measured(
+        self, smiles: str, temp_c: float = REFERENCE_C, *, extrapolate: bool = True
+    ) -> Measured | None:
+        """Macroscopic pKa values at ``temp_c``. ``extrapolate=False``: the nearest measured
+        temperature's values outside the measured range (what the estimator is fitted to,
+        so no assumed enthalpy enters an estimate)."""
         rows = self.rows.get(canonical(smiles))
         if not rows:
             return None
         by_index: dict[int, list[dict]] = defaultdict(list)
         for r in rows:
             by_index[int(r["pka_index"])].append(r)
-        picked = [_value_at(by_index[i], temp_c) for i in sorted(by_index)]
+        picked = [_value_at(by_index[i], temp_c, extrapolate) for i in sorted(by_index)]
         values = tuple(v for v, _ in picked)
         origin = "; ".join(f"pKa{i + 1} {v:.2f} ({o})" for i, (v, o) in enumerate(picked))
         return Measured(rows[0]["compound"], values, f"measured: {rows[0]['compound']}: {origin}")
@@ -387,7 +436,7 @@ def _observations(table: PkaTable):
         basic = [i for i, k in kinds.items() if k == "amine"]
         if not basic:
             continue
-        m = table.measured(smi)
+        m = table.measured(smi, extrapolate=False)  # the table's values as measured
         out.append((rows[0]["compound"], smi, mol, kinds, basic, m))
     return out
 
@@ -692,7 +741,20 @@ def substrate_basicity(substrate, temp_c: float, *, table: PkaTable | None = Non
     if exact is not None:
         pka, w, origin = exact
         return Basicity(tuple(range(n)), tuple(pka), w, origin, False)
-    return Basicity(tuple(range(n)), est.pka, est.w, est.origin, True)
+    return _estimate_at(Basicity(tuple(range(n)), est.pka, est.w, est.origin, True), temp_c)
+
+
+def _estimate_at(b: Basicity, temp_c: float) -> Basicity:
+    """An estimate (a 25 degC value, like the table it is fitted to) moved to ``temp_c`` by
+    van 't Hoff with the assumed default enthalpy."""
+    if abs(temp_c - REFERENCE_C) < 1e-9:
+        return b
+    shift = vant_hoff_shift(DEFAULT_DH_KJ, REFERENCE_C, temp_c)
+    origin = (
+        f"{b.origin}; moved from 25 to {temp_c:g} degC by van 't Hoff with dH "
+        f"{DEFAULT_DH_KJ:g} kJ/mol (assumed)"
+    )
+    return Basicity(b.sites, tuple(v + shift for v in b.pka), b.w, origin, b.estimated)
 
 
 def _species_atoms(substrate, pattern: tuple[int, ...], species_mol) -> tuple[int, ...] | None:
@@ -740,7 +802,7 @@ def species_basicity(
         if exact is not None:
             pka, w, origin = exact
             return Basicity(basic, tuple(pka), w, origin, False)
-        return Basicity(basic, est.pka, est.w, est.origin, True)
+        return _estimate_at(Basicity(basic, est.pka, est.w, est.origin, True), temp_c)
     # no structure to read: the parent's sites shifted by the substituent increments
     from rdkit import Chem
 

@@ -72,5 +72,25 @@ def simulate(
     name = family(scenario)
     module = importlib.import_module(f"monoselect.models.{name}")
     if name == "mixing":  # the one family that runs a sweep worth a progress bar
-        return module.simulate(scenario, on_progress=on_progress)
-    return module.simulate(scenario)
+        result = module.simulate(scenario, on_progress=on_progress)
+    else:
+        result = module.simulate(scenario)
+    return _with_solvent(result, scenario)
+
+
+def _with_solvent(result: Result, scenario: Scenario) -> Result:
+    """``result`` with what the solvent brings (stated default, what its class makes
+    relevant but is not modelled, boiling point), so every family says it alike."""
+    from dataclasses import replace
+
+    from monoselect.models import reagents
+    from monoselect.models.conditions import solvent_notes
+
+    el = reagents.electrophile(scenario.electrophile)
+    assumptions, warnings, provenance = solvent_notes(scenario, el.class_name, el.releases)
+    return replace(
+        result,
+        assumptions=(*result.assumptions, *assumptions),
+        warnings=(*result.warnings, *warnings),
+        provenance=(*result.provenance, *provenance),
+    )

@@ -111,7 +111,7 @@ def simulate(
 
     spec = scenario.mixing or MixingSpec()
     eps = spec.si("power")
-    nu = spec.si("viscosity")
+    nu, nu_origin = scenario.kinematic_viscosity()
     blobs = spec.blobs
     stirrer_rpm, power_number, feed_point = spec.stirrer_rpm, spec.power_number, spec.feed_point
     table, _, _ = scenario_table(scenario)
@@ -219,13 +219,14 @@ def simulate(
         stirring, scale = tuple(stirring), tuple(scale)
     notes = (
         *plan.notes,
-        f"E = 0.058 (eps/nu)^0.5 = {e_rate:.3g} 1/s at {eps:.3g} W/kg and {nu * 1e6:g} cSt"
+        f"E = 0.058 (eps/nu)^0.5 = {e_rate:.3g} 1/s at {eps:.3g} W/kg and {nu * 1e6:.3g} cSt"
         + (
             f" (stirrer {stirrer_rpm:g} rpm, Np {power_number:g}, feed point {feed_point}: "
             f"x{FEED_POINT[feed_point]:g}, assumed)"
             if stirrer_rpm is not None or feed_point != "average"
             else ""
         ),
+        f"kinematic viscosity: {nu_origin}",
         f"k1 = {k1:.3g}, k2 = {k2:.3g} L/mol/s (free bases; protonation is not part of the "
         "mixing model)",
         f"feed cut into {parts} portion(s), each engulfing the bulk until spent; the result "

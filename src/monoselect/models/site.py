@@ -24,6 +24,7 @@ from monoselect.kinetics.outcome import Outcome, make_outcome
 from monoselect.kinetics.simulate import Problem, integrate, integrate_many
 from monoselect.models import reagents
 from monoselect.models.charges import feed_plan, proton_pool
+from monoselect.models.conditions import MixingCheck, mixing_check
 from monoselect.results import Provenance, Result, Split, normalised
 from monoselect.scenario import SPENT_TOL, TIME_CAP_S, Scenario
 
@@ -50,6 +51,7 @@ class SiteResult(Result):
     assumptions: tuple[str, ...]
     warnings: tuple[str, ...]
     provenance: tuple[Provenance, ...] = ()
+    mixing: MixingCheck | None = None  # Da at the scenario's stirring (ideal mixing valid?)
 
     def split(self) -> Split:
         """Species summed by the number of substitutions (regioisomers together)."""
@@ -82,6 +84,7 @@ class SiteResult(Result):
                 for a, b, k in zip(net.reactant, net.product, net.k, strict=True)
             },
             "solver": {"method": o.method, "steps": o.steps, "status": o.status},
+            "mixing": None if self.mixing is None else self.mixing.to_dict(),
             "speciation": self._speciation(idx),
             "time_course": {
                 "time_s": o.time[idx].tolist(),
@@ -208,7 +211,8 @@ def reactivity_model(
         Provenance(
             "temperature",
             f"{temp_c:g} degC: k x {factor:.3g} vs 25 degC (Ea {el.ea_kj:g} kJ/mol)",
-            el.ea_source + "; pKa values taken at this temperature where measured",
+            el.ea_source + "; pKa values interpolated between measured temperatures, van 't Hoff "
+            "outside them and for estimates (see the pKa rows)",
         )
     )
     for key in ("w", el.substituent) + (("own_alkyl",) if el.substituent == "alkyl" else ()):
@@ -412,8 +416,24 @@ def simulate(scenario: Scenario, table: SpeciesTable | None = None) -> SiteResul
             "what still reacts goes through the small free-base fraction. Add a base "
             "(e.g. --base Et3N --base-eq 1.2 per eq of electrophile) for full conversion"
         )
+    mixing = None
+    if net.k[0] > 0:  # Da of the fastest step: fresh diamine, free base
+        mixing = mixing_check(scenario, float(net.k[0]), problem.volume)
+        assumptions.append(
+            f"mixing: Da = {mixing.damkohler:.2g} at {mixing.eps:.3g} W/kg at the feed point "
+            f"({mixing.stirring_origin}) and {mixing.nu * 1e6:.3g} cSt ({mixing.viscosity_origin})"
+        )
+        if (note := mixing.warning()) is not None:
+            warnings.append(note)
     return SiteResult(
-        scenario, table, problem, outcome, tuple(assumptions), tuple(warnings), tuple(provenance)
+        scenario,
+        table,
+        problem,
+        outcome,
+        tuple(assumptions),
+        tuple(warnings),
+        tuple(provenance),
+        mixing,
     )
 
 

@@ -37,6 +37,7 @@ class Conditions(BaseModel):
     scale: Quantity = Field("10 mmol", description="amount of diamine for 1 eq")
     conc: Quantity = Field("0.2 M", description="concentration in the flask")
     temperature: Quantity = "25 degC"
+    solvent: str | None = Field(None, description="reaction solvent (default DCM, stated)")
     base: str | None = Field(
         "auto",
         description="base for acid-releasing electrophiles: 'auto' (Et3N, 1.2 eq per eq of "
@@ -62,6 +63,13 @@ class Conditions(BaseModel):
         if v is not None and not (v >= 0 and math.isfinite(v)):
             raise ValueError(f"base_eq must be >= 0, got {v}")
         return v
+
+    @field_validator("solvent")
+    @classmethod
+    def _known_solvent(cls, v):
+        from monoselect.scenario import solvent_key
+
+        return None if v is None else solvent_key(v)
 
     @field_validator("base")
     @classmethod
@@ -233,6 +241,7 @@ def scenario_for(cond: Conditions, **fields) -> Scenario:
         scale=cond.scale,
         conc=cond.conc,
         temperature=cond.temperature,
+        solvent=cond.solvent,
         time=cond.max_time,
     )
     return make_scenario(**{**base, **fields})
