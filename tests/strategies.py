@@ -8,7 +8,7 @@ ACIDS = [None, "HCl", "AcOH", "citric acid", "TFA"]
 BASES = [None, "Et3N", "K2CO3", "NaHCO3", "pyridine"]
 
 equivalents = st.floats(0.2, 2.5)
-additive_equivalents = st.floats(0.0, 3.0)
+additive_equivalents = st.floats(0.05, 3.0)  # a named acid or base is charged
 feed_minutes = st.sampled_from([0, 5, 90])
 rate_ratio = st.floats(0.0, 20.0)  # rho, per site
 

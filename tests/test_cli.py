@@ -237,3 +237,23 @@ def test_steric_flag_reaches_the_scenario_and_moves_the_regioisomers():
     assert 1 < ratio[0] < ratio[1]
     bad = run_cli(*args, "--steric", "N9=0.1")
     assert bad.returncode == 2 and "steric" in bad.stderr
+
+
+def test_plot_paths_that_cannot_be_written_are_refused_before_the_run(tmp_path):
+    (tmp_path / "x.png.part").mkdir()
+    for path, words in (
+        (tmp_path / "x.png", "in the way"),
+        (tmp_path / ("d" * 300) / "x.png", "too long"),
+        (tmp_path, "cannot write a picture"),
+        (tmp_path / "missing" / "x.png", "does not exist"),
+    ):
+        proc = run_cli("simulate", "--plot", str(path))
+        assert proc.returncode == 2 and words in proc.stderr, proc.stderr
+        assert proc.stdout == ""  # refused before anything ran
+
+
+def test_compare_refuses_a_protocol_listed_twice_and_a_bad_substrate_once():
+    proc = run_cli("compare", "--protocol", "direct", "--protocol", "direct")
+    assert proc.returncode == 2 and "listed twice" in proc.stderr
+    proc = run_cli("compare", "--substrate", "CCN")
+    assert proc.returncode == 2 and proc.stderr.count("mono-amine") == 1

@@ -111,3 +111,39 @@ def test_an_unknown_solvent_is_refused_by_field_with_close_matches():
         make_scenario(solvent="DMC")
     assert err.value.field == "solvent" and "DCM" in str(err.value)
     assert make_scenario(solvent="methylene chloride").resolved()["solvent"] == "DCM"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        (dict(acid="HCl"), "acid_eq"),  # named but nothing charged
+        (dict(feed=[]), "feed"),
+        (dict(feed=[{"eq": 1.0, "time": "1 h"}], addition_time="2 h"), "addition_time"),
+        (dict(eq=True), "eq"),
+        (dict(addition_time="1e-300 h"), "addition_time"),
+        (dict(mixing={"power_number": 5}), r"mixing\.power_number"),
+        (dict(mixing={"power": "1 W/kg", "stirrer_rpm": 600}), r"mixing\.power"),
+        (dict(resin={"loading": "1e308 mmol/g"}), r"resin\.loading"),
+        (dict(electrophile="1,4-dibromobutane", linker={"em": {8: 1e308}}), r"linker\.em"),
+        (dict(reductive={"hydride_eq": 1e308}), r"reductive\.hydride_eq"),
+    ],
+)
+def test_contradictions_and_absurd_options_are_refused_by_name(fields, field):
+    with pytest.raises(InvalidInput, match=f"field: {field}"):
+        make_scenario(**fields)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("substrate: [piperazine\neq: 1.0\n", "line 2"),
+        ("substrate: piperazine\n\teq: 1.0\n", "line 2, column 1"),
+        ("eq: 1.0\neq: 3.0\n", "'eq' is given twice"),
+    ],
+)
+def test_a_broken_yaml_file_is_one_line_with_its_place(tmp_path, text, words):
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    with pytest.raises(InvalidInput, match=words) as err:
+        load_scenario(path)
+    assert "\n" not in str(err.value)

@@ -236,7 +236,7 @@ def simulate(
 
     def body():
         linker = {"cap": cap, "em": _parse_em(em)}
-        spec = _scenario(path, flags, {"linker": linker} if cap or em else None)
+        spec = _scenario(path, flags, {"linker": linker} if cap is not None or em else None)
         _run(spec, as_json=as_json, plot=plot, explain=explain)
 
     _guarded(body)

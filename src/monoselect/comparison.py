@@ -73,6 +73,10 @@ def compare(
             fix=f"e.g. [{', '.join(known[:2])}]",
         )
     names = list(protocols or known)
+    if len(set(names)) != len(names):
+        twice = next(n for n in names if names.count(n) > 1)
+        raise InvalidInput(f"{twice} is listed twice", field="protocols", fix="list it once")
+    reagents.substrate(cond.substrate)  # a bad substrate is one error, not one per protocol
     unknown = [n for n in names if n not in PROTOCOLS]
     if unknown:
         raise InvalidInput(

@@ -24,20 +24,31 @@ def check_path(path: str | Path, formats=_FORMATS, field: str = "plot") -> Path:
     path = Path(path)
     if path.suffix.lower() not in formats:
         raise InvalidInput(
-            f"cannot write a picture as {path.name!r}",
+            f"cannot write a picture as {path.name[:60]!r}",
             field=field,
             fix=f"end the file name in {', '.join(formats)}",
         )
-    if len(path.name.encode()) > 200:
-        raise InvalidInput("the file name is too long", field=field, fix="use a shorter name")
-    parent = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise InvalidInput(f"{path} is a folder", field=field, fix="give a file name")
-    if not parent.is_dir():
+    if len(str(path).encode()) > 1024 or any(len(p.encode()) > 200 for p in path.parts):
         raise InvalidInput(
-            f"folder {parent} does not exist", field=field, fix="create it or pick another"
+            "the file name or a folder in it is too long", field=field, fix="use a shorter path"
         )
-    if not os.access(parent, os.W_OK) or str(parent.resolve()).startswith(("/proc", "/sys")):
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        if path.is_dir():
+            raise InvalidInput(f"{path} is a folder", field=field, fix="give a file name")
+        part = path.with_name(path.name + ".part")
+        if part.exists() and not part.is_file():
+            raise InvalidInput(f"{part} is in the way", field=field, fix="remove it")
+        if not parent.is_dir():
+            raise InvalidInput(
+                f"folder {parent} does not exist", field=field, fix="create it or pick another"
+            )
+        resolved = str(parent.resolve())
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot use {str(path)[:80]}: {exc.strerror or exc}", field=field
+        ) from None
+    if not os.access(parent, os.W_OK) or resolved.startswith(("/proc", "/sys")):
         raise InvalidInput(f"cannot write in {parent}", field=field, fix="pick another folder")
     return path
 
@@ -58,7 +69,8 @@ def commit(write, path: Path, field: str = "plot") -> Path:
             f"cannot write {path}: {exc.strerror or exc}", field=field, fix="pick another place"
         ) from None
     finally:
-        tmp.unlink(missing_ok=True)  # after a failure; after success it is already renamed
+        if tmp.is_file():  # after a failure; after success it is already renamed
+            tmp.unlink()
     return path
 
 

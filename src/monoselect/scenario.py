@@ -43,6 +43,7 @@ SPENT_TOL = 1e-9
 # What a reaction can be: beyond these the numbers overflow or mean nothing to a chemist.
 # field -> (lowest, highest) in engine units, the unit shown and its factor from engine units
 MAX_EQ = 1000.0
+MAX_EM = 1e4  # mol/L; measured effective molarities span about 1e-6 to 1e3
 BOUNDS = {
     "scale": (1e-9, 1e4, "mmol", 1e3),  # 1 nmol to 10 kmol
     "conc": (1e-6, 25.0, "M", 1.0),  # neat amines are about 10 M
@@ -111,10 +112,10 @@ class LinkerSpec(_Spec):
     @classmethod
     def _em_ok(cls, v):
         for size, value in (v or {}).items():
-            if not (size >= 3 and value >= 0 and math.isfinite(value)):
+            if not (3 <= size <= 200 and 0 <= value <= MAX_EM and math.isfinite(value)):
                 raise ValueError(
-                    f"effective molarity {size}={value} is not a ring size >= 3 with EM >= 0; "
-                    "give it like '8=0.01' (ring atoms = mol/L)"
+                    f"effective molarity {size}={value} is not a ring size 3-200 with EM "
+                    f"0-{MAX_EM:g} mol/L; give it like '8=0.01' (ring atoms = mol/L)"
                 )
         return v
 
@@ -190,8 +191,8 @@ class ReductiveSpec(_Spec):
     @field_validator("hydride_eq")
     @classmethod
     def _eq_ok(cls, v):
-        if not (v > 0 and math.isfinite(v)):
-            raise ValueError(f"hydride equivalents must be > 0, got {v}")
+        if not (0 < v <= MAX_EQ and math.isfinite(v)):
+            raise ValueError(f"hydride equivalents must be in (0, {MAX_EQ:g}], got {v:g}")
         return v
 
     @model_validator(mode="after")
@@ -235,9 +236,30 @@ class MixingSpec(_Spec):
     @field_validator("stirrer_rpm", "power_number")
     @classmethod
     def _positive_number(cls, v, info):
-        if v is not None and not (v > 0 and math.isfinite(v)):
-            raise ValueError(f"{info.field_name.replace('_', ' ')} must be > 0, got {v}")
+        high = 1e5 if info.field_name == "stirrer_rpm" else 100.0  # rpm; Np of real impellers
+        if v is not None and not (0 < v <= high and math.isfinite(v)):
+            raise ValueError(f"{info.field_name.replace('_', ' ')} must be in (0, {high:g}]")
         return v
+
+    @model_validator(mode="after")
+    def _stirrer_or_power(self):
+        """Np and D only mean something with a stirrer speed, and the speed replaces power."""
+        given = self.model_fields_set
+        if self.stirrer_rpm is None:
+            loose = [f for f in ("impeller_diameter", "power_number") if f in given]
+            if loose:
+                raise InvalidInput(
+                    f"{loose[0].replace('_', ' ')} is used only with a stirrer speed",
+                    field=f"mixing.{loose[0]}",
+                    fix="give stirrer_rpm too, or leave it out",
+                )
+        elif "power" in given:
+            raise InvalidInput(
+                "give the power per mass or the stirrer speed, not both (the speed sets it)",
+                field="mixing.power",
+                fix="leave power out when you give stirrer_rpm",
+            )
+        return self
 
     @model_validator(mode="after")
     def _read(self):
@@ -396,6 +418,35 @@ class Scenario(_Spec):
             raise ValueError("give kappa or rho, not both (kappa = rho/2 for a symmetric diamine)")
         return self
 
+    @field_validator(
+        "eq", "substrate_eq", "acid_eq", "base_eq", "kappa", "rho", "stop_conversion", mode="before"
+    )
+    @classmethod
+    def _not_a_switch(cls, v, info):
+        if isinstance(v, bool):  # pydantic would read true as 1.0
+            raise ValueError(f"{info.field_name} is a number, not {str(v).lower()}")
+        return v
+
+    @model_validator(mode="after")
+    def _charges_consistent(self):
+        """What the chemist named must be charged, and a feed is given one way only."""
+        for what in ("acid", "base"):
+            if getattr(self, what) and getattr(self, f"{what}_eq") == 0:
+                raise InvalidInput(
+                    f"{getattr(self, what)} is named but 0 eq of it is charged",
+                    field=f"{what}_eq",
+                    fix=f"give {what}_eq, or leave {what} out",
+                )
+        if self.feed is not None and not self.feed:
+            raise InvalidInput("the feed has no stage", field="feed", fix="give at least one")
+        if self.feed and "addition_time" in self.model_fields_set:
+            raise InvalidInput(
+                "give addition_time or feed stages, not both",
+                field="addition_time",
+                fix="the stages carry their own times",
+            )
+        return self
+
     @model_validator(mode="after")
     def _read_quantities(self):
         """Read every quantity once here, so a bad unit fails where the scenario is made."""
@@ -425,6 +476,12 @@ class Scenario(_Spec):
                     field=name,
                     fix="give a value a flask or a plant can hold",
                 )
+        if 0 < si["addition_time"] < 1.0:
+            raise InvalidInput(
+                f"addition time {self.addition_time!r} is under a second",
+                field="addition_time",
+                fix="give 0 for one portion, or a time a pump can run",
+            )
         if si["addition_time"] < 0:
             raise InvalidInput(
                 f"addition time must be >= 0, got {self.addition_time}", field="addition_time"
@@ -644,11 +701,33 @@ def solvent(key: str) -> Solvent:
     )
 
 
+# Upper limits of the family options, in engine units, with the unit shown and its factor:
+# beyond them the numbers overflow or describe no vessel, resin or stirrer there is.
+OPTION_LIMITS = {
+    "resin.mass": (1e3, "g", 1e3),  # 1 t of resin
+    "resin.loading": (10.0, "mmol/g", 1.0),
+    "resin.swelling": (100.0, "mL/g", 1.0),
+    "resin.loading_conc": (25.0, "M", 1.0),
+    "resin.load_time": (365 * 86400.0, "h", 1 / 3600),
+    "mixing.power": (1e5, "W/kg", 1.0),
+    "mixing.viscosity": (1e-2, "cSt", 1e6),
+    "mixing.impeller_diameter": (10.0, "cm", 100.0),
+}
+
+
 def _positive(value: float, field: str, example: str) -> float:
     if not value > 0:
         raise InvalidInput(
             f"{field} must be > 0, got {value:g}", field=field, fix=f"give it like '{example}'"
         )
+    if field in OPTION_LIMITS:
+        high, unit, factor = OPTION_LIMITS[field]
+        if value > high:
+            raise InvalidInput(
+                f"{field} must be at most {high * factor:g} {unit}",
+                field=field,
+                fix=f"give it like '{example}'",
+            )
     return value
 
 
@@ -691,13 +770,58 @@ def read_mapping(path, what: str = "scenario") -> dict:
         raise InvalidInput(
             f"{p} is not UTF-8 text", field=what, fix="save the file as UTF-8 (plain text)"
         ) from None
+    text = text.removeprefix("\ufeff")  # a byte-order mark some editors write
     try:
-        data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
-    except Exception as exc:
-        raise InvalidInput(f"cannot read {p}: {exc}", field=what) from None
+        if p.suffix.lower() == ".json":
+            data = json.loads(text, object_pairs_hook=_no_duplicates)
+        else:
+            data = yaml.load(text, Loader=_unique_key_loader())
+    except _DuplicateKey as exc:
+        raise InvalidInput(
+            f"{p}: {exc.args[0]!r} is given twice", field=what, fix="keep one of them"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"cannot read {p}: {exc.msg} at line {exc.lineno}, column {exc.colno}", field=what
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InvalidInput(f"cannot read {p}: {problem}{where}", field=what) from None
     if not isinstance(data, dict):
         raise InvalidInput(f"{p} must hold a mapping of {what} fields", field=what)
     return data
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _no_duplicates(pairs):
+    keys = [k for k, _ in pairs]
+    for k in keys:
+        if keys.count(k) > 1:
+            raise _DuplicateKey(k)
+    return dict(pairs)
+
+
+@lru_cache(maxsize=1)
+def _unique_key_loader():
+    """yaml's SafeLoader, refusing a key given twice (it would keep the last silently)."""
+    import yaml
+
+    class UniqueKeyLoader(yaml.SafeLoader):
+        def construct_mapping(self, node, deep=False):
+            seen = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise _DuplicateKey(key)
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return UniqueKeyLoader
 
 
 def load_scenario(path) -> Scenario:

@@ -16,7 +16,7 @@ from monoselect.errors import InvalidInput
 from monoselect.kinetics.mixing import damkohler, engulfment_rate, simulate_engulfment
 from monoselect.models.charges import feed_plan
 from monoselect.results import Provenance, Result, Split, normalised
-from monoselect.scenario import MixingSpec, Scenario
+from monoselect.scenario import OPTION_LIMITS, MixingSpec, Scenario
 
 # below this Da the feed zone cannot matter: for k1 c = 400 /s fed over 1 h the E-model moves
 # mono by 5e-7 at Da 1e-3 and 4e-5 at Da 1e-2 (tests/test_mixing.py holds < 1e-4 at 1e-3)
@@ -173,6 +173,14 @@ def simulate(
         d = spec.si("impeller_diameter")
         liquid_m3 = volume * 1e-3
         eps = power_number * (stirrer_rpm / 60.0) ** 3 * d**5 / liquid_m3
+        if eps > OPTION_LIMITS["mixing.power"][0]:
+            raise InvalidInput(
+                f"{stirrer_rpm:g} rpm with a {d * 100:g} cm impeller in "
+                f"{liquid_m3 * 1e6:.3g} mL puts {eps:.3g} W/kg into the liquid, beyond any "
+                "stirred vessel",
+                field="mixing.stirrer_rpm",
+                fix="check the speed, the impeller diameter and the scale",
+            )
     eps *= FEED_POINT[feed_point]
     e_rate = engulfment_rate(eps, nu)
     da = damkohler(e_rate, k1, conc)

@@ -18,7 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from monoselect.errors import InvalidInput
 from monoselect.results import Result, Split
-from monoselect.scenario import Quantity, Scenario, build, make_scenario, parse_quantity
+from monoselect.scenario import (
+    MAX_EQ,
+    Quantity,
+    Scenario,
+    build,
+    make_scenario,
+    parse_quantity,
+)
 
 # eq of base per eq of acid the reaction releases when base is "auto": the usual 20 % bench
 # excess (a convention, not a measured optimum)
@@ -53,15 +60,15 @@ class Conditions(BaseModel):
     @field_validator("eq", "max_substrate_eq")
     @classmethod
     def _positive(cls, v, info):
-        if not (v > 0 and math.isfinite(v)):
-            raise ValueError(f"{info.field_name} must be > 0, got {v}")
+        if not (0 < v <= MAX_EQ and math.isfinite(v)):
+            raise ValueError(f"{info.field_name} must be in (0, {MAX_EQ:g}], got {v:g}")
         return v
 
     @field_validator("base_eq")
     @classmethod
     def _base_eq(cls, v):
-        if v is not None and not (v >= 0 and math.isfinite(v)):
-            raise ValueError(f"base_eq must be >= 0, got {v}")
+        if v is not None and not (0 <= v <= MAX_EQ and math.isfinite(v)):
+            raise ValueError(f"base_eq must be 0-{MAX_EQ:g}, got {v:g}")
         return v
 
     @field_validator("solvent")
@@ -225,6 +232,14 @@ class Protocol:
 
 class NoParams(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def diamine_eq(asked: float, cond: Conditions) -> tuple[float, tuple[str, ...]]:
+    """The diamine equivalents a protocol may use (at most ``cond.max_substrate_eq``), and a
+    note when the protocol's own setting was capped."""
+    n = min(asked, cond.max_substrate_eq)
+    note = f"{asked:g} eq asked, capped at max_substrate_eq {cond.max_substrate_eq:g}"
+    return n, ((note,) if n < asked else ())
 
 
 def one_ended(electrophile) -> bool:

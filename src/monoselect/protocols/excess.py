@@ -10,6 +10,7 @@ from monoselect.protocols.base import (
     Conditions,
     Protocol,
     ProtocolResult,
+    diamine_eq,
     one_ended,
     scenario_for,
     summarise,
@@ -24,7 +25,7 @@ class Params(BaseModel):
 
 
 def run(cond: Conditions, p: Params) -> ProtocolResult:
-    n = min(p.substrate_eq, cond.max_substrate_eq)
+    n, capped = diamine_eq(p.substrate_eq, cond)
     if n <= 1.0:
         raise InvalidInput(
             f"max_substrate_eq {cond.max_substrate_eq:g} leaves no excess",
@@ -48,6 +49,7 @@ def run(cond: Conditions, p: Params) -> ProtocolResult:
         f"{n:g} eq of diamine ({used_g:.3g} g) for {cond.eq:g} eq {cond.electrophile}",
         f"{left * 1e3:.3g} mmol ({left * sm_mw:.3g} g) of diamine is left to recover, by "
         "distillation or an acid wash",
+        *capped,
     )
     return summarise(
         PROTOCOL.name,

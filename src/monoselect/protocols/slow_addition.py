@@ -15,6 +15,7 @@ from monoselect.protocols.base import (
     Conditions,
     Protocol,
     ProtocolResult,
+    diamine_eq,
     one_ended,
     scenario_for,
     summarise,
@@ -31,7 +32,7 @@ class Params(BaseModel):
 
 
 def run(cond: Conditions, p: Params) -> ProtocolResult:
-    n = min(p.substrate_eq, cond.max_substrate_eq)
+    n, capped = diamine_eq(p.substrate_eq, cond)
     base, base_eq = cond.base_for(reagents.electrophile(cond.electrophile).releases)
     common = dict(substrate_eq=n, base=base, base_eq=base_eq / n if base else 0.0)
     if p.conc is not None:
@@ -56,6 +57,7 @@ def run(cond: Conditions, p: Params) -> ProtocolResult:
         f"{n:g} eq of diamine present, {shown[1]:+.3f} from the addition rate itself "
         "(under ideal mixing the rate cannot change the split)",
     )
+    notes += capped
     return summarise(
         PROTOCOL.name,
         PROTOCOL.label,
