@@ -20,6 +20,7 @@ import typer
 
 app = typer.Typer(
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Predict SM / mono / bis for mono-functionalisation of diamines.",
     pretty_exceptions_enable=False,
 )
@@ -108,10 +109,18 @@ PlotPath = Annotated[
 ]
 
 
-def _fail(exc) -> None:
+def _error_line(message: str) -> None:
+    """One line on stderr; the message is shown as it is (what the user typed may hold
+    brackets that rich would take for markup)."""
     from rich.console import Console
+    from rich.text import Text
 
-    Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    line = Text.assemble(("error: ", "bold red"), message)
+    Console(stderr=True).print(line, highlight=False, soft_wrap=True)
+
+
+def _fail(exc) -> None:
+    _error_line(str(exc))
     raise typer.Exit(getattr(exc, "exit_code", 2))
 
 
@@ -188,7 +197,7 @@ def _note(as_json: bool, text: str) -> None:
     """A line for the person (stderr with --json: stdout is the data)."""
     from rich.console import Console
 
-    Console(stderr=as_json).print(text, highlight=False, soft_wrap=True)
+    Console(stderr=as_json).print(text, highlight=False, soft_wrap=True, markup=False)
 
 
 def _progress(as_json: bool, total: int, label: str):
@@ -446,15 +455,7 @@ def compare(
 
     _guarded(body)
     if failed:
-        from rich.console import Console
-
-        Console(stderr=True).print(
-            "[bold red]error:[/] "
-            + "; ".join(f"{n} could not run: {e}" for n, e in failed)
-            + " (field: protocols)",
-            highlight=False,
-            soft_wrap=True,
-        )
+        _error_line("; ".join(f"{n} could not run: {e}" for n, e in failed) + " (field: protocols)")
         raise typer.Exit(2)
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from rich.console import Group
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -14,8 +15,15 @@ def _species_table(species) -> Table:
         table.add_column(col, justify="right" if col in ("MW", "[M+H]+", "[M+2H]2+") else "left")
     for s in species:
         iso = " ".join(f"M+{o}:{p:.2f}" for o, p in s.isotopes) or "-"
-        table.add_row(
-            s.label, s.smiles, s.formula, f"{s.mw:.2f}", f"{s.mz_h:.4f}", f"{s.mz_2h:.4f}", iso
+        _row(
+            table,
+            s.label,
+            s.smiles,
+            s.formula,
+            f"{s.mw:.2f}",
+            f"{s.mz_h:.4f}",
+            f"{s.mz_2h:.4f}",
+            iso,
         )
     return table
 
@@ -24,8 +32,8 @@ def species(table) -> Group:
     """The species table of a substrate and electrophile."""
     return Group(
         Text.from_markup(
-            f"[bold]{table.substrate.name}[/] + [bold]{table.electrophile.name}[/] "
-            f"({table.electrophile.class_label}); sites: "
+            f"[bold]{escape(table.substrate.name)}[/] + [bold]{escape(table.electrophile.name)}[/] "
+            f"({escape(table.electrophile.class_label)}); sites: "
             f"{', '.join(table.substrate.sites.locants)}"
         ),
         _species_table(table.species),
@@ -33,7 +41,14 @@ def species(table) -> Group:
 
 
 def _markup(text: str) -> Text:
+    """Markup written here; every value a user typed goes in through escape()."""
     return Text.from_markup(text)
+
+
+def _row(table: Table, *cells) -> None:
+    """A table row whose text is shown as it is: a SMILES such as c1cc[nH]c1 or a name in
+    brackets is not rich markup."""
+    table.add_row(*(escape(c) if isinstance(c, str) else c for c in cells))
 
 
 def site(result) -> Group:
@@ -43,7 +58,7 @@ def site(result) -> Group:
     s = result.scenario
     out.append(
         _markup(
-            f"[bold]{s.substrate}[/] + [bold]{s.eq:g} eq {s.electrophile}[/], "
+            f"[bold]{escape(s.substrate)}[/] + [bold]{s.eq:g} eq {escape(s.electrophile)}[/], "
             f"{s.substrate_eq:g} eq substrate, {s.concentration():g} M, "
             + (
                 "one portion"
@@ -51,8 +66,8 @@ def site(result) -> Group:
                 else f"fed over {result.problem.feed_end / 3600:g} h"
             )
             + (" (inverse addition)" if s.mode == "inverse" else "")
-            + (f", {s.acid_eq:g} eq {s.acid}" if s.acid else "")
-            + (f", {s.base_eq:g} eq {s.base}" if s.base else "")
+            + (f", {s.acid_eq:g} eq {escape(s.acid)}" if s.acid else "")
+            + (f", {s.base_eq:g} eq {escape(s.base)}" if s.base else "")
             + f", {s.temperature_c():g} degC"
         )
     )
@@ -73,15 +88,16 @@ def site(result) -> Group:
         when = (
             f"{t / 3600:.3g} h" if t >= 3600 else f"{t / 60:.3g} min" if t >= 60 else f"{t:.3g} s"
         )
-        table.add_row(when, *(f"{v:.3f}" for v in o.fractions[i]))
+        _row(table, when, *(f"{v:.3f}" for v in o.fractions[i]))
     out.append(table)
     summary = Table(show_header=False)
-    summary.add_row("mono yield on substrate", f"{o.mono_yield_on_substrate:.1%}")
-    summary.add_row("mono yield on electrophile", f"{o.mono_yield_on_electrophile:.1%}")
-    summary.add_row("substrate conversion", f"{o.conversion:.1%}")
-    summary.add_row("electrophile left", f"{o.electrophile_left:.2e}")
+    _row(summary, "mono yield on substrate", f"{o.mono_yield_on_substrate:.1%}")
+    _row(summary, "mono yield on electrophile", f"{o.mono_yield_on_electrophile:.1%}")
+    _row(summary, "substrate conversion", f"{o.conversion:.1%}")
+    _row(summary, "electrophile left", f"{o.electrophile_left:.2e}")
     bal = result.balance()
-    summary.add_row(
+    _row(
+        summary,
         "balance residuals",
         f"substrate {bal['substrate_units']:.1e}, electrophile {bal['electrophile_units']:.1e}"
         + (f", protons {bal['protons']:.1e}" if result.problem.protons.active else ""),
@@ -109,9 +125,9 @@ def _protonation_table(o) -> Table:
         table.add_column("free base" if n == 0 else f"{n} H+", justify="right")
     for s, label in enumerate(o.labels):
         p = o.protonation(s)[-1]
-        table.add_row(label, *(f"{v:.3f}" for v in p), *([""] * (width - p.size)))
+        _row(table, label, *(f"{v:.3f}" for v in p), *([""] * (width - p.size)))
     for name, nu in zip(o.binder_names, o.binder_protons[-1], strict=True):
-        table.add_row(f"{name} (mean H+)", f"{nu:.3f}", *([""] * (width - 1)))
+        _row(table, f"{name} (mean H+)", f"{nu:.3f}", *([""] * (width - 1)))
     return table
 
 
@@ -132,9 +148,9 @@ def comparison(comparison) -> Group:
     c = comparison.conditions
     out.append(
         _markup(
-            f"[bold]{c.substrate}[/] + [bold]{c.eq:g} eq {c.electrophile}[/], {c.scale}, {c.conc}, "
-            f"at most {c.max_substrate_eq:g} eq diamine and {c.max_time}; ranked by mono yield on "
-            f"the {c.precious}"
+            f"[bold]{escape(c.substrate)}[/] + [bold]{c.eq:g} eq {escape(c.electrophile)}[/], "
+            f"{escape(c.scale)}, {escape(c.conc)}, at most {c.max_substrate_eq:g} eq diamine and "
+            f"{escape(c.max_time)}; ranked by mono yield on the {c.precious}"
         )
     )
     table = Table()
@@ -145,7 +161,8 @@ def comparison(comparison) -> Group:
     for col in (*cols, "SM", "time", "recover"):
         table.add_column(col, justify="left" if col == "protocol" else "right")
     for i, (r, other) in enumerate(zip(rows, others, strict=True), 1):
-        table.add_row(
+        _row(
+            table,
             str(i),
             r.label + (f" ({r.steps} steps)" if r.steps > 1 else ""),
             f"{r.mono_yield_on_substrate:.1%}",
@@ -167,7 +184,7 @@ def comparison(comparison) -> Group:
         )
     )
     for r in comparison.ranked:
-        out.append(_markup(f"[bold]{r.label}[/]"))
+        out.append(_markup(f"[bold]{escape(r.label)}[/]"))
         out += [Text(f"  - {n}") for n in r.notes]
         out += [Text.assemble("  ", ("warning: ", "yellow"), w) for w in r.warnings]
     for name, err in comparison.failed:
@@ -181,8 +198,8 @@ def linker(result) -> Group:
     s = result.scenario
     out = [
         _markup(
-            f"[bold]{s.substrate}[/] ({s.substrate_eq:g} eq) + "
-            f"[bold]{s.eq:g} eq {s.electrophile}[/] (linker), {s.concentration():g} M"
+            f"[bold]{escape(s.substrate)}[/] ({s.substrate_eq:g} eq) + "
+            f"[bold]{s.eq:g} eq {escape(s.electrophile)}[/] (linker), {s.concentration():g} M"
             + (f", fed over {s.addition_seconds() / 3600:g} h" if s.addition_seconds() else "")
             + (" (inverse)" if s.mode == "inverse" else "")
         )
@@ -191,19 +208,20 @@ def linker(result) -> Group:
     table.add_column("what")
     table.add_column("fraction", justify="right")
     for name, value in result.split().fractions.items():
-        table.add_row(names[name], f"{value:.1%}")
+        _row(table, names[name], f"{value:.1%}")
     out.append(table)
     summary = Table(show_header=False)
-    summary.add_row("oligomer/polymer, mass fraction", f"{result.oligomer_mass_fraction:.1%}")
-    summary.add_row("linker left unreacted", f"{result.linker_left:.1%}")
-    summary.add_row("A and L unit balance", f"{result.unit_residual:.1e}")
+    _row(summary, "oligomer/polymer, mass fraction", f"{result.oligomer_mass_fraction:.1%}")
+    _row(summary, "linker left unreacted", f"{result.linker_left:.1%}")
+    _row(summary, "A and L unit balance", f"{result.unit_residual:.1e}")
     out.append(summary)
     species = Table(title="Species (up to the cap)", title_justify="left")
     for col in ("species", "what", "formula", "MW", "[M+H]+", "ring atoms", "of diamine"):
         species.add_column(col, justify="right" if col in ("MW", "[M+H]+") else "left")
     for i, sp in enumerate(result.species):
         share = result.amounts[-1, i] * sp.n_a / result.diamine_charged
-        species.add_row(
+        _row(
+            species,
             sp.name,
             names.get(sp.category, sp.category),
             sp.formula,
@@ -222,17 +240,18 @@ def mixing(report) -> Group:
     s = report.scenario
     out = [
         _markup(
-            f"[bold]{s.substrate}[/] + [bold]{s.eq:g} eq {s.electrophile}[/], "
+            f"[bold]{escape(s.substrate)}[/] + [bold]{s.eq:g} eq {escape(s.electrophile)}[/], "
             f"{s.concentration():g} M, fed over {s.addition_seconds() / 3600:g} h at "
             f"{(s.feed_concentration() or s.concentration()):g} M"
         )
     ]
     head = Table(show_header=False)
-    head.add_row("micromixing time 1/E", f"{report.t_mix:.3g} s")
-    head.add_row("reaction time 1/(k1 c)", f"{report.t_reaction:.3g} s")
-    head.add_row("Damkohler number", f"{report.damkohler:.3g}")
-    head.add_row("ideal mixing", f"mono {report.ideal.mono:.1%}, bis {report.ideal.bis:.1%}")
-    head.add_row(
+    _row(head, "micromixing time 1/E", f"{report.t_mix:.3g} s")
+    _row(head, "reaction time 1/(k1 c)", f"{report.t_reaction:.3g} s")
+    _row(head, "Damkohler number", f"{report.damkohler:.3g}")
+    _row(head, "ideal mixing", f"mono {report.ideal.mono:.1%}, bis {report.ideal.bis:.1%}")
+    _row(
+        head,
         f"your stirring ({report.eps:g} W/kg)",
         f"mono {report.actual.mono:.1%}, bis {report.actual.bis:.1%}",
     )
@@ -244,7 +263,7 @@ def mixing(report) -> Group:
         for col in (title, "W/kg", "mono", "bis", "SM"):
             table.add_column(col, justify="left" if col == title else "right")
         for p in points:
-            table.add_row(p.label, f"{p.eps:g}", f"{p.mono:.1%}", f"{p.bis:.1%}", f"{p.sm:.1%}")
+            _row(table, p.label, f"{p.eps:g}", f"{p.mono:.1%}", f"{p.bis:.1%}", f"{p.sm:.1%}")
         out.append(table)
     out += [Text(f"  - {n}", style="dim") for n in report.assumptions]
     out += [Text.assemble(("warning: ", "yellow"), w) for w in report.warnings]
@@ -256,15 +275,16 @@ def reductive(result) -> Group:
     s = result.scenario
     out = [
         _markup(
-            f"[bold]{s.substrate}[/] + [bold]{s.eq:g} eq {s.electrophile}[/], "
-            f"{result.hydride}, {result.mode}"
+            f"[bold]{escape(s.substrate)}[/] + [bold]{s.eq:g} eq {escape(s.electrophile)}[/], "
+            f"{escape(result.hydride)}, {escape(result.mode)}"
         )
     ]
     table = Table()
     for col in ("mode", "SM", "mono", "bis", "aldehyde to alcohol", "mono / aldehyde"):
         table.add_column(col, justify="left" if col == "mode" else "right")
     split = result.split()
-    table.add_row(
+    _row(
+        table,
         result.mode,
         f"{split['SM']:.1%}",
         f"{split['mono']:.1%}",
@@ -282,8 +302,8 @@ def resin(result) -> Group:
     product = "A-L-X" if result.linker else "mono product"
     out = [
         _markup(
-            f"[bold]{result.substrate}[/] on 2-chlorotrityl resin, then "
-            f"[bold]{result.electrophile}[/]"
+            f"[bold]{escape(result.substrate)}[/] on 2-chlorotrityl resin, then "
+            f"[bold]{escape(result.electrophile)}[/]"
         )
     ]
     table = Table(title="Loading sweep (per gram of resin)", title_justify="left")
@@ -301,7 +321,8 @@ def resin(result) -> Group:
     grams = result.resin_g
     for p in result.sweep or (result.point,):
         mark = " <" if abs(p.loading - result.point.loading) < 1e-12 else ""
-        table.add_row(
+        _row(
+            table,
             f"{p.loading * 1:g}{mark}",
             f"{p.site_conc:.3g}",
             f"{p.loaded:.1%}",

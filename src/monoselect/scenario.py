@@ -43,6 +43,7 @@ SPENT_TOL = 1e-9
 # What a reaction can be: beyond these the numbers overflow or mean nothing to a chemist.
 # field -> (lowest, highest) in engine units, the unit shown and its factor from engine units
 MAX_EQ = 1000.0
+MAX_RATIO = 1e4  # kappa or rho: beyond it the second step is instant either way
 MAX_EM = 1e4  # mol/L; measured effective molarities span about 1e-6 to 1e3
 BOUNDS = {
     "scale": (1e-9, 1e4, "mmol", 1e3),  # 1 nmol to 10 kmol
@@ -334,6 +335,11 @@ class Scenario(_Spec):
     mixing: MixingSpec | None = Field(None, description="engulfment model of the feed zone")
     _si: dict = PrivateAttr(default_factory=dict)
 
+    @field_validator("acid", "base", mode="before")
+    @classmethod
+    def _none_is_none(cls, v):
+        return None if isinstance(v, str) and v.strip().lower() == "none" else v
+
     @field_validator("substrate", "electrophile", "acid", "base")
     @classmethod
     def _text_ok(cls, v):
@@ -373,8 +379,8 @@ class Scenario(_Spec):
     @field_validator("kappa", "rho")
     @classmethod
     def _ratio_ok(cls, v):
-        if v is not None and not (v >= 0 and math.isfinite(v)):
-            raise ValueError(f"must be >= 0, got {v}")
+        if v is not None and not (0 <= v <= MAX_RATIO and math.isfinite(v)):
+            raise ValueError(f"must be 0-{MAX_RATIO:g}, got {v:g}")
         return v
 
     @field_validator("steric", mode="before")
@@ -739,10 +745,39 @@ def build(model: type[BaseModel], fields: dict, *, where: str, prefix: str = "")
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"]) or where
+        if err["type"] == "extra_forbidden":
+            raise InvalidInput(
+                f"{loc!r} is not a {where} field",
+                field=prefix + loc,
+                fix=_spelling_hint(str(err["loc"][-1]), model, err["loc"]),
+            ) from None
         cause = err.get("ctx", {}).get("error")
         if isinstance(cause, InvalidInput):  # raised by a validator: keep its field and fix
             raise InvalidInput(cause.message, field=cause.field, fix=cause.fix) from None
         raise InvalidInput(err["msg"].removeprefix("Value error, "), field=prefix + loc) from None
+
+
+# keys people write for a flag whose file key differs
+_FLAG_KEYS = {"inverse": "mode: inverse", "aldehyde": "electrophile", "diamine_eq": "substrate_eq"}
+
+
+def _spelling_hint(key: str, model: type[BaseModel], loc) -> str:
+    """What the key probably should have been: the file form of a flag, or a close name."""
+    from difflib import get_close_matches
+
+    if key in _FLAG_KEYS:
+        return f"write {_FLAG_KEYS[key]}"
+    fields = model.model_fields
+    for part in loc[:-1]:  # into a nested option block (mixing.power...)
+        ann = fields.get(str(part))
+        sub = getattr(ann, "annotation", None)
+        inner = [a for a in getattr(sub, "__args__", (sub,)) if isinstance(a, type)]
+        spec = next((a for a in inner if issubclass(a, BaseModel)), None)
+        if spec is None:
+            break
+        fields = spec.model_fields
+    close = get_close_matches(key, list(fields), n=2, cutoff=0.6)
+    return f"did you mean {' or '.join(close)}?" if close else f"known: {', '.join(fields)}"
 
 
 def make_scenario(**fields) -> Scenario:
@@ -776,6 +811,8 @@ def read_mapping(path, what: str = "scenario") -> dict:
             data = json.loads(text, object_pairs_hook=_no_duplicates)
         else:
             data = yaml.load(text, Loader=_unique_key_loader())
+    except RecursionError:
+        raise InvalidInput(f"{p} is nested too deeply to be a {what} file", field=what) from None
     except _DuplicateKey as exc:
         raise InvalidInput(
             f"{p}: {exc.args[0]!r} is given twice", field=what, fix="keep one of them"

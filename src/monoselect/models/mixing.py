@@ -8,6 +8,7 @@ model (kinetics/mixing.py) against the ideal result, across stirring and vessel 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -77,7 +78,7 @@ class MixingReport(Result):
         def point(p: MixingPoint) -> dict:
             return {
                 "label": p.label,
-                "eps_W_per_kg": p.eps,
+                "eps_W_per_kg": p.eps if math.isfinite(p.eps) else None,  # ideal: none
                 "mono": p.mono,
                 "bis": p.bis,
                 "sm": p.sm,

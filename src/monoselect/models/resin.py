@@ -97,6 +97,13 @@ def simulate(scenario: Scenario) -> ResinResult:
             field="addition_time",
             fix="leave addition_time and mode out",
         )
+    if el.class_name == "aldehyde":
+        raise InvalidInput(
+            f"{el.name} on the resin needs a hydride: reductive amination on the bead is not "
+            "modelled",
+            field="electrophile",
+            fix="run it in solution (leave out the resin options) as reductive amination",
+        )
     linker = el.reactive_groups == 2
     load = spec.si("loading")
     swell = spec.si("swelling")

@@ -12,7 +12,13 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from monoselect.models import reagents, simulate
-from monoselect.protocols.base import Conditions, Protocol, ProtocolResult, scenario_for
+from monoselect.protocols.base import (
+    Conditions,
+    Protocol,
+    ProtocolResult,
+    one_ended,
+    scenario_for,
+)
 from monoselect.scenario import Quantity
 
 
@@ -55,8 +61,4 @@ def run(cond: Conditions, p: Params) -> ProtocolResult:
     )
 
 
-def applies(electrophile) -> bool:
-    return electrophile.reactive_groups == 1
-
-
-PROTOCOL = Protocol("resin", "solid phase", Params, run, applies)
+PROTOCOL = Protocol("resin", "solid phase", Params, run, one_ended)

@@ -24,6 +24,8 @@ from monoselect.protocols.base import (
     summarise,
 )
 
+# protocols that leave the mono-protected amine in solution, ready for step 2
+MONO_PROTECTION = ("direct", "excess", "slow_addition", "inverse", "hcl_salt")
 # protecting agents by preference, each with what removes it (orthogonal to the other)
 PROTECTING = {"Boc2O": "acid (TFA or HCl)", "Cbz-Cl": "hydrogenolysis (H2, Pd/C)"}
 
@@ -60,7 +62,7 @@ def protecting_agent(electrophile, given: str | None) -> str:
 def run(cond: Conditions, p: Params) -> ProtocolResult:
     from monoselect.protocols import PROTOCOLS
 
-    if p.protect_with not in PROTOCOLS or PROTOCOLS[p.protect_with].applies is not one_ended:
+    if p.protect_with not in MONO_PROTECTION:
         raise InvalidInput(
             f"cannot mono-protect with {p.protect_with!r}",
             field="protect.protect_with",
