@@ -147,3 +147,12 @@ def test_a_broken_yaml_file_is_one_line_with_its_place(tmp_path, text, words):
     with pytest.raises(InvalidInput, match=words) as err:
         load_scenario(path)
     assert "\n" not in str(err.value)
+
+
+def test_a_number_without_a_unit_is_read_in_the_stated_unit_and_said_so():
+    r = simulate(make_scenario(time="3600", conc=0.1))
+    notes = [a for a in r.assumptions if "has no unit" in a]
+    assert notes == [
+        "time 3600 has no unit: read as 3600 h",
+        "conc 0.1 has no unit: read as 0.1 mol/L",
+    ]

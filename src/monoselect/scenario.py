@@ -547,6 +547,28 @@ class Scenario(_Spec):
             return given, "user-given"
         return self.solvent_properties().kinematic_viscosity(self._si["temperature"])
 
+    def unit_notes(self) -> list[str]:
+        """How bare numbers were read (a time given as 3600 is 3600 h, not s): said in every
+        result, so a missing unit cannot pass unnoticed."""
+        bare = {
+            "addition_time": "h",
+            "time": "h",
+            "scale": "mmol",
+            "conc": "mol/L",
+            "feed_conc": "mol/L",
+            "temperature": "degC",
+        }
+        out = []
+        for name, unit in bare.items():
+            value = getattr(self, name)
+            try:
+                number = float(value) if not isinstance(value, bool) else None
+            except (TypeError, ValueError):
+                continue  # it has a unit
+            if number:
+                out.append(f"{name} {number:g} has no unit: read as {number:g} {unit}")
+        return out
+
     def evolve(self, **changes) -> Scenario:
         """A new Scenario with ``changes`` applied, validated again (None keeps a field's
         default only where the field allows None: use it to clear ``time``, ``feed``...)."""

@@ -90,7 +90,7 @@ def _with_solvent(result: Result, scenario: Scenario) -> Result:
     assumptions, warnings, provenance = solvent_notes(scenario, el.class_name, el.releases)
     return replace(
         result,
-        assumptions=(*result.assumptions, *assumptions),
+        assumptions=(*result.assumptions, *scenario.unit_notes(), *assumptions),
         warnings=(*result.warnings, *warnings),
         provenance=(*result.provenance, *provenance),
     )
