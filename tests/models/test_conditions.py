@@ -57,4 +57,5 @@ def test_solvent_class_and_boiling_point_are_stated():
     assert any("solvolysis" in a for a in meoh.assumptions)
     hot = simulate(make_scenario(solvent="DCM", temperature="50 degC"))
     assert any("boiling point" in w for w in hot.warnings)
-    assert any("aprotic" in a for a in hot.assumptions)
+    acyl = simulate(make_scenario(electrophile="AcCl", eq=2.0, solvent="DCM", time="1 h"))
+    assert any("aprotic: no reservoir of free protons" in a for a in acyl.assumptions)

@@ -321,3 +321,24 @@ def test_kappa_is_refused_for_a_substrate_with_more_than_two_sites():
     with pytest.raises(InvalidInput, match="field: kappa"):
         simulate(make_scenario(substrate="cyclen", kappa=1.0))
     assert simulate(make_scenario(substrate="cyclen", rho=2.0, time="1 h")).split()
+
+
+def test_an_acid_chloride_without_base_stops_at_one_acylation_in_an_aprotic_solvent():
+    """In DCM there is no reservoir of free protons: each HCl released ends on an amine N,
+    so 2 eq AcCl on 1,4-diazepane stop when half is used (one acylation per molecule);
+    on the aqueous scale (MeOH) the free-proton reservoir lets it creep on."""
+    kw = dict(substrate="1,4-diazepane", electrophile="AcCl", eq=2.0)
+    dcm = simulate(make_scenario(solvent="DCM", time="24 h", **kw))
+    assert 1 - dcm.outcome.electrophile_left == pytest.approx(0.5, abs=0.01)  # within 2 %
+    week = simulate(make_scenario(solvent="DCM", time="7 d", **kw))
+    assert 1 - week.outcome.electrophile_left == pytest.approx(0.5, abs=0.01)
+    assert max(dcm.balance().values()) < 1e-9
+    meoh = simulate(make_scenario(solvent="MeOH", time="24 h", **kw))
+    assert 1 - meoh.outcome.electrophile_left > 0.55
+    assert dcm.to_dict()["speciation"]["pH_model"][-1] is None  # no pH without free protons
+
+
+def test_acid_beyond_every_base_stays_as_hx_in_an_aprotic_solvent():
+    r = simulate(make_scenario(acid="HCl", acid_eq=3.0, time="24 h", solvent="DCM"))
+    assert r.split()["SM"] == pytest.approx(1.0, abs=1e-9)
+    assert r.balance()["protons"] < 1e-9

@@ -141,7 +141,7 @@ class Outcome:
                 bound = bound + amount * self.binder_protons[:, g]
             if pool.released is not None:
                 bound = bound + events * self.binder_protons[:, len(amounts)]
-            free = np.exp(self.log_h) * self.volume
+            free = pool.free_weight * np.exp(self.log_h) * self.volume
             total = pool.charged_protons + pool.release * events
             out["protons"] = float(
                 np.max(np.abs(bound + free - total))

@@ -46,7 +46,7 @@ class SiteSystem(NamedTuple):
     binder_weight: np.ndarray  # [binder state] formation constant
     binder_amount: np.ndarray  # [binder] charged amount, scaled (released acid: 0)
     binder_released: np.ndarray  # [binder] 1 for the acid the reaction releases, else 0
-    proton_scales: np.ndarray  # [4] indexed by CHARGED, RELEASE, C_REF, ACTIVE
+    proton_scales: np.ndarray  # [5] indexed by CHARGED, RELEASE, C_REF, ACTIVE, FREE
 
 
 # entries of SiteSystem.proton_scales
@@ -54,6 +54,7 @@ CHARGED = 0  # protons charged at t = 0, scaled
 RELEASE = 1  # protons released per substitution
 C_REF = 2  # n_ref / v_ref: scaled amount per volume -> mol/L
 ACTIVE = 3  # 1.0 when there is a proton pool at all
+FREE = 4  # weight of free solvated protons in the balance: 1 in water and alcohols, ~0 aprotic
 
 
 class Work(NamedTuple):
@@ -148,7 +149,7 @@ def _balance(x, y, sysm, work, events, total):
     hpow[0] = 1.0
     for i in range(1, hpow.size):
         hpow[i] = hpow[i - 1] * h
-    free = h * y[ns + 1] / c_ref
+    free = sysm.proton_scales[FREE] * h * y[ns + 1] / c_ref
     f = free - total
     d = free
     for s in range(ns):
@@ -217,7 +218,7 @@ def _speciate(y, sysm, work, shortcut=1e-4):
         return -math.inf, 0.0
     # the root lies below "every proton free" (hi); lo is far below any amine's reach.
     # Neither end is evaluated up front: warm-started Newton needs 2-3 evaluations.
-    hi = math.log(total * scal[C_REF] / y[ns + 1]) + 1e-9
+    hi = math.log(total * scal[C_REF] / (y[ns + 1] * scal[FREE])) + 1e-9
     lo = hi - 460.0
     x = xw[0]
     if not (lo < x < hi):
@@ -321,7 +322,7 @@ def _jacobian(y, sysm, jac, work, protons):
         for j in range(ns):
             dxdy[j] = -(nu[j] - scal[RELEASE] * deg[j] + rel_nu * deg[j]) / dfdx
         dxdy[ns] = 0.0
-        dxdy[vi] = -(math.exp(x) / scal[C_REF]) / dfdx
+        dxdy[vi] = -(scal[FREE] * math.exp(x) / scal[C_REF]) / dfdx
     for r in range(reactant.size):
         a = reactant[r]
         b = product[r]

@@ -74,10 +74,16 @@ class ProtonPool:
     binders: tuple[Binder, ...] = ()
     release: float = 0.0  # H+ released per substitution: 1 for HX or a carboxylic acid
     released: Binder | None = None  # the weak acid released (its amount follows the reaction)
+    # weight of free solvated H+ in the balance: 1 on the aqueous scale (water, alcohols); in
+    # an aprotic solvent there is no reservoir of free protons, so a released strong acid ends
+    # on the most basic N or base, and acid beyond the bases stays as HX
+    free_weight: float = 1.0
 
     def __post_init__(self):
         if not math.isfinite(self.strong_acid) or self.strong_acid < 0:
             raise InvalidInput("strong acid charge must be >= 0", field="acid_eq")
+        if not 0 < self.free_weight <= 1:
+            raise InvalidInput("free-proton weight must be in (0, 1]", field="solvent")
 
     @property
     def charged_protons(self) -> float:
@@ -219,7 +225,7 @@ class _Rows:
 
     y0: np.ndarray  # [m, n]
     g_amt: np.ndarray  # [m, binders]
-    scal: np.ndarray  # [m, 4]: SiteSystem.proton_scales (rb.CHARGED, RELEASE, C_REF, ACTIVE)
+    scal: np.ndarray  # [m, 5]: SiteSystem.proton_scales (rb.CHARGED, RELEASE, C_REF, ACTIVE, FREE)
     ends: np.ndarray  # [m, stages], padded with zero-length stages
     feeds: np.ndarray  # [m, stages, n]
     e_total: np.ndarray
@@ -237,7 +243,7 @@ def _rows(problems: list[Problem], n_released: int) -> _Rows:
     n_binders = len(problems[0].protons.binders)
     y0 = np.zeros((m, ns + 2))
     g_amt = np.zeros((m, n_binders + n_released))
-    scal = np.zeros((m, 4))
+    scal = np.zeros((m, 5))
     ends = np.zeros((m, n_stages))
     feeds = np.zeros((m, n_stages, ns + 2))
     e_total, t_end, conv, n_refs, v_refs = (np.zeros(m) for _ in range(5))
@@ -251,7 +257,13 @@ def _rows(problems: list[Problem], n_released: int) -> _Rows:
         for g, b in enumerate(pool.binders):
             g_amt[c, g] = b.amount / n_ref
         charged = pool.charged_protons
-        scal[c] = (charged / n_ref, pool.release, n_ref / v_ref, charged > 0 or pool.release > 0)
+        scal[c] = (
+            charged / n_ref,
+            pool.release,
+            n_ref / v_ref,
+            charged > 0 or pool.release > 0,
+            pool.free_weight,
+        )
         elapsed = 0.0
         fed = p.electrophile
         for i, st in enumerate(p.stages):

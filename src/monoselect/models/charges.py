@@ -16,6 +16,12 @@ from monoselect.scenario import Scenario
 # an anhydride whose acid is not in the acid table releases a carboxylic acid taken as
 # acetic-like (the table's AcOH value)
 CARBOXYLIC_PROXY = "AcOH"
+# Aprotic solvents (DCM, THF, MeCN, toluene...) hold no solvated free protons: the free-H+
+# term of the balance is weighted down by this factor instead of removed, so the balance
+# keeps a root when acid exceeds the bases (then [H+] on the aqueous scale is only a
+# bookkeeping number). 1e-9 makes a stalled acylation 1e9 times slower than on the aqueous
+# scale: a stop, as chemists see it.
+APROTIC_FREE_WEIGHT = 1e-9
 
 
 @dataclass(frozen=True)
@@ -154,11 +160,23 @@ def proton_pool(
                 f"each substitution releases {electrophile.releases_acid or 'a strong acid'}, "
                 "which protonates the most basic site present"
             )
+    solvent = scenario.solvent_properties()
     pool = ProtonPool(
-        strong_acid=strong, binders=tuple(binders), release=release, released=released
+        strong_acid=strong,
+        binders=tuple(binders),
+        release=release,
+        released=released,
+        free_weight=1.0 if solvent.protic else APROTIC_FREE_WEIGHT,
     )
     if pool.active or binders:
         notes.append(
-            "proton transfer as instant equilibrium on one aqueous pKa scale, activities = 1"
+            "proton transfer as instant equilibrium, relative basicity on the aqueous pKa "
+            "scale, activities = 1"
+            + (
+                ""
+                if solvent.protic
+                else f"; {solvent.key} is aprotic: no reservoir of free protons (a released "
+                "acid ends on the most basic N or base, acid beyond them stays as HX)"
+            )
         )
     return pool, volume, notes

@@ -30,11 +30,6 @@ def solvent_notes(
     if scenario.solvent is None:
         assumptions.append(f"solvent not given: {sol.key} assumed")
     if not sol.protic:
-        assumptions.append(
-            f"{sol.key} is aprotic: protons are treated on one aqueous pKa scale; the aprotic "
-            "proton model (a released acid ends on the most basic N as an ion pair) is not "
-            "modelled"
-        )
         if releases in ("strong", "carboxylic") or scenario.acid:
             assumptions.append(
                 f"ammonium salts stay dissolved: precipitation of amine salts in {sol.key} "

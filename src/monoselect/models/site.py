@@ -96,9 +96,13 @@ class SiteResult(Result):
     def _speciation(self, idx) -> dict:
         """Protonation of every species over time: fraction with 0, 1, 2 ... protons."""
         o = self.outcome
+        aprotic = self.problem.protons.free_weight < 1.0
         return {
             "time_s": o.time[idx].tolist(),
-            "pH_model": [None if not math.isfinite(v) else round(float(v), 4) for v in o.ph[idx]],
+            # the aqueous-scale pH means nothing in an aprotic solvent (no free protons)
+            "pH_model": [
+                None if not math.isfinite(v) or aprotic else round(float(v), 4) for v in o.ph[idx]
+            ],
             "species": {
                 lab: {f"{n}H+": col.tolist() for n, col in enumerate(o.protonation(s)[idx].T)}
                 for s, lab in enumerate(o.labels)
