@@ -9,7 +9,11 @@
 3. a single semi-batch run, same baselines;
 4. HCl-salt sweep of 10,000 conditions (HCl eq x Boc2O eq, proton pool in every RHS call) vs
    a naive solve_ivp loop with a brentq speciation per call, and vs libRoadRunner with the
-   proton transfers as fast reversible reactions (benchmarks/protons.py).
+   proton transfers as fast reversible reactions (benchmarks/protons.py);
+5. the `monoselect mixing` sweep for a fast electrophile (1,4-diazepane + 1 eq AcCl over 1 h
+   at 1 M: ideal, your stirring, 7 stirring powers, 4 vessels; 20 feed portions each), the
+   compiled engulfment kernel vs the SciPy Radau staged path it replaced
+   (benchmarks/engulfment_scipy.py), both on one core, and one run (sweeps off) likewise.
 Agreement with each baseline is printed next to the speed.
 """
 
@@ -155,6 +159,39 @@ def roadrunner_run(rr, eq, rho):
     rr["Q"] = rate / FEED_C
     rr.simulate(0, T_FEED + T_HOLD, 2)
     return np.array([rr["a"], rr["m"], rr["b"]])
+
+
+def mixing_sweep(quick):
+    """Seconds of the whole `monoselect mixing` sweep and of one run (sweeps off), compiled
+    and through the SciPy staged path (patched in for the baseline), and the largest
+    difference in the SM / mono / bis fractions of any point."""
+    from unittest import mock
+
+    from engulfment_scipy import simulate_engulfment_scipy
+    from monoselect import make_scenario, simulate
+    from monoselect.models import mixing as mixing_model
+
+    def scipy_many(e_rates, **kw):
+        return [simulate_engulfment_scipy(e_rate=e, **kw) for e in e_rates]
+
+    accl = make_scenario(electrophile="AcCl", addition_time="1 h", feed_conc="1 M")
+    options = {"blobs": 5} if quick else {}
+    sweep = accl.evolve(mixing=options)
+    one = accl.evolve(mixing={**options, "sweeps": False})
+
+    def fractions(rep):
+        pts = (rep.ideal, rep.actual, *rep.stirring, *rep.scale)
+        return np.array([[p.sm, p.mono, p.bis] for p in pts])
+
+    simulate(sweep)  # compile (or load the cache) outside the timing
+    t_sweep, ours = timed(lambda: simulate(sweep), repeat=5)
+    t_one, ours_one = timed(lambda: simulate(one), repeat=20)
+    with mock.patch.object(mixing_model, "simulate_engulfment_many", scipy_many):
+        t_sweep_sp, base = timed(lambda: simulate(sweep), repeat=1)
+        t_one_sp, base_one = timed(lambda: simulate(one), repeat=3)
+    diff = np.abs(fractions(ours) - fractions(base)).max()
+    diff_one = np.abs(fractions(ours_one) - fractions(base_one)).max()
+    return (t_sweep, t_sweep_sp, diff, len(fractions(ours))), (t_one, t_one_sp, diff_one)
 
 
 def main(argv=None):
@@ -306,6 +343,25 @@ def main(argv=None):
         )
     print(
         f"HCl-salt sweep: {t_hcl / n_hcl * 1e3:.3f} ms per condition, {hres.steps.mean():.0f} steps"
+    )
+
+    # 5. the mixing sweep for a fast electrophile ----------------------------------------------
+    (t_mix, t_mix_sp, d_mix, n_points), (t_one, t_one_sp, d_one) = mixing_sweep(opts.quick)
+    rows.append(
+        (
+            f"mixing sweep ({n_points} runs), 1 core",
+            1 / t_mix,
+            "SciPy Radau staged, 1 core",
+            1 / t_mix_sp,
+            d_mix,
+        )
+    )
+    rows.append(
+        ("mixing, one run (sweeps off)", 1 / t_one, "SciPy Radau staged", 1 / t_one_sp, d_one)
+    )
+    print(
+        f"mixing sweep, AcCl (whole `simulate`, warm): {t_mix:.3f} s compiled, {t_mix_sp:.2f} s "
+        f"SciPy; one run (sweeps off): {t_one * 1e3:.1f} ms vs {t_one_sp:.2f} s"
     )
 
     print(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from monoselect.errors import InvalidInput
-from monoselect.kinetics.mixing import damkohler, engulfment_rate, simulate_engulfment
+from monoselect.kinetics.mixing import damkohler, engulfment_rate, simulate_engulfment_many
 from monoselect.models.charges import feed_plan
 from monoselect.results import Provenance, Result, Split, normalised
 from monoselect.scenario import OPTION_LIMITS, MixingSpec, Scenario
@@ -153,8 +153,10 @@ def simulate(
     parts = blobs if feed_time > 0 else 1
     hold = max(scenario.run_seconds(at_least=feed_time) - feed_time, 0.0)
 
-    def run(e_rate: float, label: str, eps_value: float) -> MixingPoint:
-        r = simulate_engulfment(
+    def run(points: list[tuple[float, str, float]]) -> list[MixingPoint]:
+        """The engulfment model at every (E, label, eps): one compiled sweep."""
+        results = simulate_engulfment_many(
+            [e_rate for e_rate, _, _ in points],
             k1=k1,
             k2=k2,
             substrate=n_sub,
@@ -162,12 +164,14 @@ def simulate(
             volume=volume,
             feed_conc=feed_c,
             feed_time=feed_time,
-            e_rate=e_rate,
             blobs=parts,
             hold=hold,
             inverse=inverse,
         )
-        return MixingPoint(label, eps_value, r.mono / n_sub, r.bis / n_sub, r.sm / n_sub)
+        return [
+            MixingPoint(label, eps_value, r.mono / n_sub, r.bis / n_sub, r.sm / n_sub)
+            for (_, label, eps_value), r in zip(points, results, strict=True)
+        ]
 
     sweeps = spec.sweeps
     if stirrer_rpm is not None:
@@ -185,7 +189,7 @@ def simulate(
     eps *= FEED_POINT[feed_point]
     e_rate = engulfment_rate(eps, nu)
     da = damkohler(e_rate, k1, conc)
-    ideal = run(1e12, "ideal mixing", float("inf"))
+    (ideal,) = run([(1e12, "ideal mixing", float("inf"))])
     total = 1 + (len(STIRRING) + len(VESSELS) if sweeps and da >= IDEAL_DA else 0)
     done = 1
     if on_progress:
@@ -212,19 +216,14 @@ def simulate(
             f"{'faster than' if da > 1 else 'comparable to'} micromixing ({1 / e_rate:.3g} s), "
             f"Da = {da:.2g}; the feed zone sees a local excess of electrophile"
         )
-        actual = run(e_rate, "your stirring", eps)
-        stirring, scale = [], []
+        points = [(e_rate, "your stirring", eps)]
         if sweeps:
-            for e in STIRRING:
-                stirring.append(run(engulfment_rate(e, nu), f"{e:g} W/kg", e))
-                done += 1
-                if on_progress:
-                    on_progress(done, total)
-            for name, _, e in VESSELS:
-                scale.append(run(engulfment_rate(e, nu), name, e))
-                done += 1
-                if on_progress:
-                    on_progress(done, total)
+            points += [(engulfment_rate(e, nu), f"{e:g} W/kg", e) for e in STIRRING]
+            points += [(engulfment_rate(e, nu), name, e) for name, _, e in VESSELS]
+        actual, *rest = run(points)
+        stirring, scale = rest[: len(STIRRING)], rest[len(STIRRING) :]
+        if on_progress:
+            on_progress(total, total)
         stirring, scale = tuple(stirring), tuple(scale)
     notes = (
         *plan.notes,
