@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from monoselect.kinetics.mixing import damkohler, engulfment_rate
-from monoselect.models.mixing import FEED_POINT, IDEAL_DA
+from monoselect.models.mixing import IDEAL_DA, feed_point_power
 from monoselect.results import Provenance
-from monoselect.scenario import MixingSpec, Scenario
+from monoselect.scenario import Scenario
 
 # electrophile classes that protic solvents consume (solvolysis; SCIENCE.md section 12)
 SOLVOLYSED = ("acyl_chloride", "sulfonyl_chloride", "chloroformate", "anhydride", "dicarbonate")
@@ -95,20 +95,6 @@ class MixingCheck:
             "`monoselect mixing` with the same options, or give mixing options (e.g. "
             "--power, --stirrer-rpm), for the engulfment model of the feed zone"
         )
-
-
-def feed_point_power(scenario: Scenario, volume_l: float) -> tuple[float, str]:
-    """Power per mass at the feed point (W/kg): ``mixing.power``, or with ``stirrer_rpm`` the
-    vessel average Np N^3 D^5 / V, times the feed-point factor; the default is the mixing
-    model's lab flask with a stir bar."""
-    spec = scenario.mixing or MixingSpec()
-    eps = spec.si("power")
-    origin = "user-given" if scenario.mixing is not None else "assumed: lab flask, stir bar"
-    if spec.stirrer_rpm is not None:
-        d = spec.si("impeller_diameter")
-        eps = spec.power_number * (spec.stirrer_rpm / 60.0) ** 3 * d**5 / (volume_l * 1e-3)
-        origin = f"stirrer {spec.stirrer_rpm:g} rpm, Np {spec.power_number:g}"
-    return eps * FEED_POINT[spec.feed_point], origin
 
 
 def mixing_check(scenario: Scenario, k1: float, volume_l: float) -> MixingCheck:

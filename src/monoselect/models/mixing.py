@@ -100,6 +100,29 @@ class MixingReport(Result):
         }
 
 
+def feed_point_power(scenario: Scenario, volume_l: float) -> tuple[float, str]:
+    """Power per mass at the feed point (W/kg) and where it came from: ``mixing.power``, or
+    with ``stirrer_rpm`` the vessel average Np N^3 D^5 / V (turbulent impeller power), times
+    the feed-point factor; without mixing options, a lab flask with a stir bar (assumed)."""
+    spec = scenario.mixing or MixingSpec()
+    eps = spec.si("power")
+    origin = "user-given" if scenario.mixing is not None else "assumed: lab flask, stir bar"
+    if spec.stirrer_rpm is not None:
+        d = spec.si("impeller_diameter")
+        liquid_m3 = volume_l * 1e-3
+        eps = spec.power_number * (spec.stirrer_rpm / 60.0) ** 3 * d**5 / liquid_m3
+        if eps > OPTION_LIMITS["mixing.power"][0]:
+            raise InvalidInput(
+                f"{spec.stirrer_rpm:g} rpm with a {d * 100:g} cm impeller in "
+                f"{liquid_m3 * 1e6:.3g} mL puts {eps:.3g} W/kg into the liquid, beyond any "
+                "stirred vessel",
+                field="mixing.stirrer_rpm",
+                fix="check the speed, the impeller diameter and the scale",
+            )
+        origin = f"stirrer {spec.stirrer_rpm:g} rpm, Np {spec.power_number:g}"
+    return eps * FEED_POINT[spec.feed_point], origin
+
+
 def simulate(
     scenario: Scenario, *, on_progress: Callable[[int, int], None] | None = None
 ) -> MixingReport:
@@ -174,19 +197,7 @@ def simulate(
         ]
 
     sweeps = spec.sweeps
-    if stirrer_rpm is not None:
-        d = spec.si("impeller_diameter")
-        liquid_m3 = volume * 1e-3
-        eps = power_number * (stirrer_rpm / 60.0) ** 3 * d**5 / liquid_m3
-        if eps > OPTION_LIMITS["mixing.power"][0]:
-            raise InvalidInput(
-                f"{stirrer_rpm:g} rpm with a {d * 100:g} cm impeller in "
-                f"{liquid_m3 * 1e6:.3g} mL puts {eps:.3g} W/kg into the liquid, beyond any "
-                "stirred vessel",
-                field="mixing.stirrer_rpm",
-                fix="check the speed, the impeller diameter and the scale",
-            )
-    eps *= FEED_POINT[feed_point]
+    eps, _ = feed_point_power(scenario, volume)
     e_rate = engulfment_rate(eps, nu)
     da = damkohler(e_rate, k1, conc)
     (ideal,) = run([(1e12, "ideal mixing", float("inf"))])
