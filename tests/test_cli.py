@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 import monoselect
-from monoselect import InvalidInput, make_scenario, simulate
-from monoselect import final_split as closed_form_split
+from monoselect import InvalidInput, final_split as closed_form_split, make_scenario, simulate
 from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]

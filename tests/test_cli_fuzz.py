@@ -6,8 +6,7 @@ with strict JSON whose split is a distribution, or exit 2/3 with one line that n
 
 import json
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.conftest import run_cli
 

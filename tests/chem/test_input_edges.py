@@ -10,11 +10,9 @@ import math
 import time
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
-from monoselect import species_table
-from monoselect import units as units_module
+from monoselect import species_table, units as units_module
 from monoselect.chem import molecules
 from monoselect.chem.molecules import find_sites, resolve_electrophile, resolve_substrate
 from monoselect.errors import InvalidInput, InvalidStructure

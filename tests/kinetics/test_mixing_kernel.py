@@ -1,8 +1,7 @@
 """The compiled engulfment kernel: the SciPy results it replaced, exact invariants, oracles."""
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from monoselect import InvalidInput, final_split, make_scenario, simulate
 from monoselect.kinetics.mixing import simulate_engulfment, simulate_engulfment_many

@@ -4,8 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from monoselect import InvalidInput, make_scenario, simulate
 from monoselect.kinetics.simulate import FeedStage

@@ -23,6 +23,45 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit, prange
 
+from monoselect.kinetics.rodas4 import (  # the RODAS4 tableau, read by the compiled code
+    A21 as _A21,
+    A31 as _A31,
+    A32 as _A32,
+    A41 as _A41,
+    A42 as _A42,
+    A43 as _A43,
+    A51 as _A51,
+    A52 as _A52,
+    A53 as _A53,
+    A54 as _A54,
+    C21 as _C21,
+    C31 as _C31,
+    C32 as _C32,
+    C41 as _C41,
+    C42 as _C42,
+    C43 as _C43,
+    C51 as _C51,
+    C52 as _C52,
+    C53 as _C53,
+    C54 as _C54,
+    C61 as _C61,
+    C62 as _C62,
+    C63 as _C63,
+    C64 as _C64,
+    C65 as _C65,
+    D21 as _D21,
+    D22 as _D22,
+    D23 as _D23,
+    D24 as _D24,
+    D25 as _D25,
+    D31 as _D31,
+    D32 as _D32,
+    D33 as _D33,
+    D34 as _D34,
+    D35 as _D35,
+    GAMMA as _GAMMA,
+)
+
 
 class SiteSystem(NamedTuple):
     """What the kernel knows of one condition: network tables and proton tables (scaled).
@@ -82,33 +121,6 @@ CAP_REACHED = 1
 STEP_UNDERFLOW = 2
 NOT_FINITE = 3
 TOO_MANY_STEPS = 4
-
-# (the stage times c2..c4 are not needed: every stage is autonomous)
-_GAMMA = 0.25
-_A21 = 1.544
-_A31, _A32 = 0.9466785280815826, 0.2557011698983284
-_A41, _A42, _A43 = 3.314825187068521, 2.896124015972201, 0.9986419139977817
-_A51, _A52, _A53, _A54 = (
-    1.221224509226641,
-    6.019134481288629,
-    12.53708332932087,
-    -0.6878860361058950,
-)
-_C21 = -5.6688
-_C31, _C32 = -2.430093356833875, -0.2063599157091915
-_C41, _C42, _C43 = -0.1073529058151375, -9.594562251023355, -20.47028614809616
-_C51, _C52, _C53, _C54 = (
-    7.496443313967647,
-    -10.24680431464352,
-    -33.99990352819905,
-    11.70890893206160,
-)
-_C61, _C62, _C63 = 8.083246795921522, -7.981132988064893, -31.52159432874371
-_C64, _C65 = 16.31930543123136, -6.058818238834054
-_D21, _D22, _D23 = 10.12623508344586, -7.487995877610167, -34.80091861555747
-_D24, _D25 = -7.992771707568823, 1.025137723295662
-_D31, _D32, _D33 = -0.6762803392801253, 6.087714651680015, 16.43084320892478
-_D34, _D35 = 24.76722511418386, -6.594389125716872
 
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
