@@ -156,3 +156,19 @@ def test_a_number_without_a_unit_is_read_in_the_stated_unit_and_said_so():
         "time 3600 has no unit: read as 3600 h",
         "conc 0.1 has no unit: read as 0.1 mol/L",
     ]
+
+
+def test_held_out_edges_are_refused_or_said():
+    """Cases from an independent bad-input corpus: each is one clear error or a warning."""
+    from monoselect import InvalidStructure
+
+    with pytest.raises(InvalidInput, match="field: eq"):
+        make_scenario(eq="1_0")  # float() would read 10
+    with pytest.raises(InvalidInput, match="field: eq"):
+        make_scenario(eq=1e-320)
+    with pytest.raises(InvalidStructure, match="wildcard"):
+        simulate(make_scenario(substrate="*NCCN*"))
+    with pytest.raises(InvalidStructure, match="not valid molecules"):
+        simulate(make_scenario(substrate="[2H]N1CCN([2H])CC1"))
+    short = simulate(make_scenario(addition_time="4 h", time="1 h"))
+    assert any("before the feed does" in w for w in short.warnings)

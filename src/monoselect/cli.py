@@ -9,6 +9,7 @@ only with ``--debug``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import json
@@ -555,6 +556,10 @@ def main(argv: list[str] | None = None) -> None:
     usage_error = typer.BadParameter.__mro__[1]
 
     args = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):  # a C/ASCII locale must not break the tables
+        if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+            with contextlib.suppress(AttributeError, ValueError):
+                stream.reconfigure(errors="replace")
     try:
         code = app(args=args, prog_name="monoselect", standalone_mode=False)
     except usage_error as exc:

@@ -91,6 +91,10 @@ def can_plot(kind: str) -> bool:
 
 def _pyplot():
     """matplotlib's pyplot on the file-only Agg backend (no display needed)."""
+    import os
+
+    # a broken MPLBACKEND in the user's environment must not stop a file-only plot
+    os.environ.pop("MPLBACKEND", None)
     import matplotlib
 
     matplotlib.use("Agg")

@@ -43,6 +43,7 @@ SPENT_TOL = 1e-9
 # What a reaction can be: beyond these the numbers overflow or mean nothing to a chemist.
 # field -> (lowest, highest) in engine units, the unit shown and its factor from engine units
 MAX_EQ = 1000.0
+MIN_EQ = 1e-4  # below it nothing measurable forms (and denormal amounts break the solver)
 MAX_RATIO = 1e4  # kappa or rho: beyond it the second step is instant either way
 MAX_EM = 1e4  # mol/L; measured effective molarities span about 1e-6 to 1e3
 BOUNDS = {
@@ -370,8 +371,8 @@ class Scenario(_Spec):
     @classmethod
     def _equivalents_positive(cls, v, info):
         what = "electrophile" if info.field_name == "eq" else "substrate"
-        if not (v > 0 and math.isfinite(v)):
-            raise ValueError(f"{what} equivalents must be > 0, got {v}")
+        if not (v >= MIN_EQ and math.isfinite(v)):
+            raise ValueError(f"{what} equivalents must be at least {MIN_EQ:g}, got {v:g}")
         if v > MAX_EQ:
             raise ValueError(f"{what} equivalents must be at most {MAX_EQ:g}, got {v:g}")
         return v
@@ -431,6 +432,8 @@ class Scenario(_Spec):
     def _not_a_switch(cls, v, info):
         if isinstance(v, bool):  # pydantic would read true as 1.0
             raise ValueError(f"{info.field_name} is a number, not {str(v).lower()}")
+        if isinstance(v, str) and "_" in v:  # Python's float() reads "1_0" as 10
+            raise ValueError(f"cannot read {v!r} as a number")
         return v
 
     @model_validator(mode="after")

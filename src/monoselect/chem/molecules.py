@@ -131,6 +131,12 @@ def _parse_smiles(text: str, field: str):
             field=field,
             fix="give the reagent itself, not a polymer or a mixture",
         )
+    if any(a.GetAtomicNum() == 0 for a in mol.GetAtoms()):
+        raise InvalidStructure(
+            f"{_shown(text)} holds a wildcard atom (*), not a molecule",
+            field=field,
+            fix="give the whole molecule, every atom named",
+        )
     return mol
 
 

@@ -14,7 +14,7 @@ from monoselect.chem.molecules import (
     resolve_substrate,
 )
 from monoselect.chem.products import SpeciesInfo, species_structures
-from monoselect.errors import InvalidInput
+from monoselect.errors import InvalidInput, InvalidStructure
 from monoselect.kinetics.network import SiteModel, enumerate_species, species_labels
 
 __all__ = ["acid_base", "electrophile", "molar_mass", "site_model", "species", "substrate"]
@@ -56,10 +56,20 @@ def species(
     sub: Substrate, el: Electrophile
 ) -> tuple[tuple[tuple[int, ...], ...], tuple[str, ...], tuple[SpeciesInfo, ...]]:
     """Substitution patterns up to symmetry, their labels and structures (SMILES, m/z)."""
+    from rdkit.Chem import rdchem
+
     model = site_model(sub)
     patterns = tuple(enumerate_species(model))
     labels = tuple(species_labels(patterns, model))
-    return patterns, labels, tuple(species_structures(sub, el, patterns, labels))
+    try:
+        structures = tuple(species_structures(sub, el, patterns, labels))
+    except rdchem.MolSanitizeException as exc:  # e.g. a valence the product cannot have
+        raise InvalidStructure(
+            f"the products of {sub.name} with {el.name} are not valid molecules ({exc})",
+            field="substrate",
+            fix="give the substrate without explicit or isotopic H on the reacting N",
+        ) from None
+    return patterns, labels, structures
 
 
 @lru_cache(maxsize=256)

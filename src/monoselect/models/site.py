@@ -397,6 +397,13 @@ def simulate(scenario: Scenario, table: SpeciesTable | None = None) -> SiteResul
             "before the limiting reagent "
             f"was spent ({outcome.electrophile_left:.2e} of the electrophile left); give --time"
         )
+    if problem.t_end < problem.feed_end:
+        fed = problem.t_end / problem.feed_end if problem.feed_end else 1.0
+        warnings.append(
+            f"the run ends at {problem.t_end / 3600:.3g} h, before the feed does "
+            f"({problem.feed_end / 3600:.3g} h): part of the fed reagent (about "
+            f"{1 - fed:.0%} at a constant rate) was never added; give a longer time"
+        )
     if math.isinf(problem.t_end):
         assumptions.append(
             f"run until the limiting reagent is spent to {SPENT_TOL:.0e}".replace("e-0", "e-")

@@ -100,7 +100,8 @@ class Conditions(BaseModel):
         if self.base == "auto":
             if releases == "none":
                 return None, 0.0
-            return "Et3N", round(BASE_PER_ACID * self.eq, 6)
+            eq = self.base_eq if self.base_eq is not None else BASE_PER_ACID * self.eq
+            return "Et3N", round(eq, 6)
         return self.base, self.base_eq if self.base_eq is not None else BASE_PER_ACID * self.eq
 
 
