@@ -172,3 +172,19 @@ def test_held_out_edges_are_refused_or_said():
         simulate(make_scenario(substrate="[2H]N1CCN([2H])CC1"))
     short = simulate(make_scenario(addition_time="4 h", time="1 h"))
     assert any("before the feed does" in w for w in short.warnings)
+
+
+def test_yaml_clock_times_forgotten_names_and_switches_are_read_as_meant(tmp_path):
+    """YAML 1.1 reads 1:30:00 as 5400 (base 60); an empty substrate is not the default one;
+    a run cut short by its time says so (cases from the held-out corpus)."""
+    f = tmp_path / "s.yaml"
+    f.write_text("time: 1:30:00\naddition_time: 1:30\n")
+    s = load_scenario(f)
+    assert s.total_seconds() == 5400.0 and s.addition_seconds() == 5400.0
+    f.write_text("substrate:\n")
+    with pytest.raises(InvalidInput, match="field: substrate"):
+        load_scenario(f)
+    with pytest.raises(InvalidInput, match=r"field: reductive\.hydride_eq"):
+        make_scenario(reductive={"hydride_eq": True})
+    cut = simulate(make_scenario(time="1 s"))
+    assert any("not final" in w for w in cut.warnings)

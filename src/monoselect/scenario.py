@@ -190,6 +190,13 @@ class ReductiveSpec(_Spec):
     dehydrating: bool = Field(False, description="sieves / MgSO4 in the flask")
     _pre: float = PrivateAttr(0.0)
 
+    @field_validator("hydride_eq", mode="before")
+    @classmethod
+    def _not_a_switch(cls, v):
+        if isinstance(v, bool):
+            raise ValueError(f"hydride_eq is a number, not {str(v).lower()}")
+        return v
+
     @field_validator("hydride_eq")
     @classmethod
     def _eq_ok(cls, v):
@@ -560,6 +567,7 @@ class Scenario(_Spec):
             "conc": "mol/L",
             "feed_conc": "mol/L",
             "temperature": "degC",
+            "k": "L/mol/s",
         }
         out = []
         for name, unit in bare.items():
@@ -853,6 +861,11 @@ def read_mapping(path, what: str = "scenario") -> dict:
         raise InvalidInput(f"cannot read {p}: {problem}{where}", field=what) from None
     if not isinstance(data, dict):
         raise InvalidInput(f"{p} must hold a mapping of {what} fields", field=what)
+    for key in ("substrate", "electrophile"):  # left empty is forgotten, not "the default"
+        if key in data and (data[key] is None or str(data[key]).strip() == ""):
+            raise InvalidInput(
+                f"{key} is empty in {p}", field=key, fix="name it, or leave the key out"
+            )
     return data
 
 
@@ -883,6 +896,15 @@ def _unique_key_loader():
                 seen.add(key)
             return super().construct_mapping(node, deep=deep)
 
+    # YAML 1.1 reads 1:30:00 as the integer 5400 (base 60); a chemist writing a time means
+    # h:min:s, so such a scalar stays text and the unit reader takes it as a clock time
+    import re
+
+    clock = re.compile(r"^[0-9]+:[0-5]?[0-9](?::[0-5]?[0-9](?:\.[0-9]*)?)?$")
+    resolvers = {k: list(v) for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for digit in "0123456789":
+        resolvers.setdefault(digit, []).insert(0, ("tag:yaml.org,2002:str", clock))
+    UniqueKeyLoader.yaml_implicit_resolvers = resolvers
     return UniqueKeyLoader
 
 

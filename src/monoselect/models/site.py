@@ -397,6 +397,13 @@ def simulate(scenario: Scenario, table: SpeciesTable | None = None) -> SiteResul
             "before the limiting reagent "
             f"was spent ({outcome.electrophile_left:.2e} of the electrophile left); give --time"
         )
+    left = outcome.electrophile_left
+    stalled = problem.protons.active and outcome.free_sites_unprotonated < 0.01
+    if math.isfinite(problem.t_end) and left > 0.01 and not stalled and outcome.conversion < 1:
+        warnings.append(
+            f"the run stops at the time given ({problem.t_end / 3600:.3g} h) with {left:.1%} "
+            "of the electrophile unreacted: the split is not final; give a longer time"
+        )
     if problem.t_end < problem.feed_end:
         fed = problem.t_end / problem.feed_end if problem.feed_end else 1.0
         warnings.append(

@@ -57,6 +57,13 @@ class Conditions(BaseModel):
         "substrate", description="which reagent's yield ranks the protocols"
     )
 
+    @field_validator("eq", "max_substrate_eq", "base_eq", mode="before")
+    @classmethod
+    def _not_a_switch(cls, v, info):
+        if isinstance(v, bool):  # YAML reads on/yes as true, pydantic true as 1.0
+            raise ValueError(f"{info.field_name} is a number, not {str(v).lower()}")
+        return v
+
     @field_validator("eq", "max_substrate_eq")
     @classmethod
     def _positive(cls, v, info):
