@@ -226,11 +226,12 @@ def write_comparison(comparison, path: str | Path) -> Path:
         ax1.bar(labels, values, bottom=bottom, label=name)
         bottom += np.asarray(values)
     ax1.set_ylabel("fraction of the diamine charged")
-    ax1.set_title("final split")
+    ax1.set_title("final split", pad=22)
     ax1.tick_params(axis="x", rotation=30, labelsize=8)
     for tick in ax1.get_xticklabels():
         tick.set_horizontalalignment("right")
-    ax1.legend(frameon=False, fontsize=8)
+    # above the bars, so no bar hides behind it
+    ax1.legend(frameon=False, fontsize=8, ncol=4, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     for r in ranked:
         if r.curve_eq:
             ax2.plot(r.curve_eq, r.curve_mono_yield, lw=2, label=r.label)

@@ -5,18 +5,7 @@ from hypothesis import given, settings, strategies as st
 
 from monoselect import InvalidInput, final_split, make_scenario, simulate
 from monoselect.kinetics.mixing import simulate_engulfment, simulate_engulfment_many
-
-FAST = dict(
-    k1=2e3,
-    k2=1e3,
-    substrate=0.01,
-    electrophile=0.01,
-    volume=0.05,
-    feed_conc=1.0,
-    feed_time=600.0,
-    blobs=8,
-    hold=3600.0,
-)
+from tests.models.test_mixing import FAST  # one set of fast-reaction conditions
 
 # (SM, mono, bis) in mol from the SciPy Radau path (kinetics/staged.py, rtol 1e-7) that the
 # kernel replaced; benchmarks/engulfment_scipy.py keeps it and the benchmark re-checks it

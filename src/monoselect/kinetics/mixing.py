@@ -67,7 +67,7 @@ def simulate_engulfment_many(
     volume: float,
     feed_conc: float,
     feed_time: float,
-    blobs: int = 40,
+    blobs: int = 20,  # the models' default (MixingSpec.blobs)
     hold: float = 24 * 3600.0,
     rtol: float = 1e-7,
     inverse: bool = False,
@@ -133,7 +133,7 @@ def simulate_engulfment(
     feed_conc: float,
     feed_time: float,
     e_rate: float,
-    blobs: int = 40,
+    blobs: int = 20,  # the models' default (MixingSpec.blobs)
     hold: float = 24 * 3600.0,
     rtol: float = 1e-7,
     inverse: bool = False,
