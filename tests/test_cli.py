@@ -47,11 +47,17 @@ def test_public_api_is_pinned():
         "UnknownReagent",
         "compare",
         "final_split",
+        "ion_table",
         "load_scenario",
         "make_conditions",
+        "make_constraints",
         "make_scenario",
+        "make_symptom",
+        "optimise",
+        "recommend",
         "simulate",
         "species_table",
+        "troubleshoot",
     ]
     for name in monoselect.__all__:
         assert getattr(monoselect, name) is not None

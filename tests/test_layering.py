@@ -1,6 +1,6 @@
 """The layering of ARCHITECTURE: dependencies point down, no cycles, no private names.
 
-cli -> comparison -> protocols -> models -> scenario -> kinetics, chem, units -> errors,
+cli -> advise -> comparison -> protocols -> models -> scenario -> kinetics, chem, units -> errors,
 results. Read from the source with ast, imports inside functions included.
 """
 
@@ -25,6 +25,19 @@ ALLOWED = {
     "models": {"models", "scenario", "kinetics", "chem", "units", "errors", "results", "data"},
     "protocols": {"protocols", "models", "scenario", "results", "errors", "units", "data"},
     "comparison": {"protocols", "models", "results", "errors", "render"},
+    "advise": {
+        "advise",
+        "comparison",
+        "protocols",
+        "models",
+        "scenario",
+        "chem",
+        "plots",
+        "results",
+        "errors",
+        "units",
+        "data",
+    },
     "cli": None,  # the front end may use anything public
     "__init__": None,
     "__main__": None,

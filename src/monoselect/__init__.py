@@ -19,11 +19,17 @@ __all__ = [
     "UnknownReagent",
     "compare",
     "final_split",
+    "ion_table",
     "load_scenario",
     "make_conditions",
+    "make_constraints",
     "make_scenario",
+    "make_symptom",
+    "optimise",
+    "recommend",
     "simulate",
     "species_table",
+    "troubleshoot",
 ]
 
 _WHERE = {
@@ -42,6 +48,12 @@ _WHERE = {
     "final_split": "monoselect.kinetics.closed_form",
     "compare": "monoselect.comparison",
     "make_conditions": "monoselect.protocols.base",
+    "ion_table": "monoselect.chem.ions",
+    "make_constraints": "monoselect.advise",
+    "make_symptom": "monoselect.advise",
+    "optimise": "monoselect.advise",
+    "recommend": "monoselect.advise",
+    "troubleshoot": "monoselect.advise",
 }
 
 

@@ -524,6 +524,303 @@ def species(
     _guarded(body)
 
 
+# -- help desk: troubleshoot, advise, optimise (monoselect.advise) ---------------------------
+
+# the conditions flags advise and optimise share with compare
+_COND_FLAGS = (
+    "substrate",
+    "electrophile",
+    "eq",
+    "scale",
+    "conc",
+    "temperature",
+    "solvent",
+    "base",
+    "base_eq",
+    "max_substrate_eq",
+    "max_time",
+    "precious",
+)
+
+
+def _conditions(path: Path | None, given: dict, drop: tuple[str, ...] = ()):
+    """Conditions from a conditions file under the flags (keys in ``drop`` are read by the
+    command itself and returned separately)."""
+    from monoselect.protocols.base import make_conditions
+    from monoselect.scenario import read_mapping
+
+    data = read_mapping(path, "conditions") if path else {}
+    own = {k: data.pop(k) for k in drop if k in data}
+    data.pop("protocols", None)
+    data.pop("params", None)
+    return make_conditions(**{**data, **{k: v for k, v in given.items() if v is not None}}), own
+
+
+def _fraction_text(text: str | None, field: str) -> float | None:
+    """'90 %' or 0.9 -> 0.9; one InvalidInput naming the field otherwise."""
+    from monoselect.errors import InvalidInput
+
+    if text is None:
+        return None
+    t = text.strip()
+    try:
+        x = float(t.rstrip("%").strip())
+    except ValueError:
+        raise InvalidInput(f"cannot read {text!r}", field=field, fix="e.g. '90 %' or 0.9") from None
+    return x / 100 if t.endswith("%") or x > 1 else x
+
+
+def _emit_data(obj, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(obj.to_dict(), indent=2, allow_nan=False) + "\n")
+    else:
+        from rich.console import Console
+
+        Console().print(obj)
+
+
+HelpPlot = Annotated[Path | None, typer.Option(help="write a picture (.png or .svg)")]
+
+
+@app.command()
+@_with_core
+def troubleshoot(
+    flags: dict,
+    path: Path | None,
+    observed: Annotated[
+        str | None, typer.Option(help="what you saw, e.g. 'bis 40 %' or 'mono 50 %, bis 40 %'")
+    ] = None,
+    measured_by: Annotated[
+        str | None,
+        typer.Option(help="isolated, nmr, gc, hplc-uv, lcms or unknown (default unknown)"),
+    ] = None,
+    stalled: Annotated[
+        str | None, typer.Option(help="electrophile consumed when it stopped, e.g. '50 %'")
+    ] = None,
+    gum: Annotated[bool, typer.Option("--gum", help="an insoluble gum formed")] = False,
+    two_products: Annotated[
+        bool, typer.Option("--two-products", help="two products on a linker")
+    ] = False,
+    peaks: Annotated[str | None, typer.Option(help="LC-MS m/z seen, e.g. '201.16, 301.21'")] = None,
+    as_json: AsJson = False,
+    plot: HelpPlot = None,
+) -> None:
+    """Why did my run give this? Causes ranked, each with the model's evidence and its fix
+    simulated; LC-MS peaks assigned to species (ambiguous ones said).
+
+    The scenario file or flags describe the run as done; a file may hold a `symptom:` block
+    with the same keys as the options.
+    """
+
+    def body():
+        from monoselect.advise import make_symptom, troubleshoot as run_troubleshoot
+        from monoselect.scenario import make_scenario, read_mapping
+
+        if plot is not None:
+            from monoselect.advise import plots
+
+            plots.check(plot)
+        data = read_mapping(path) if path is not None else {}
+        symptom_data = data.pop("symptom", None) or {}
+        if not isinstance(symptom_data, dict):
+            from monoselect.errors import InvalidInput
+
+            raise InvalidInput("symptom must be a mapping", field="symptom")
+        given = {k: v for k, v in flags.items() if v is not None}
+        spec = make_scenario(**{**data, **given})
+        symptom = make_symptom(
+            **{
+                **symptom_data,
+                **{
+                    k: v
+                    for k, v in dict(
+                        observed=observed,
+                        measured_by=measured_by,
+                        stalled=stalled,
+                        gum=gum or None,
+                        two_products=two_products or None,
+                        peaks=peaks,
+                    ).items()
+                    if v is not None
+                },
+            }
+        )
+        result = run_troubleshoot(spec, symptom)
+        _emit_data(result, as_json)
+        if plot is not None:
+            from monoselect.advise import plots
+
+            plots.write_troubleshooting(result, plot)
+            _note(as_json, f"plot written to {plot}")
+
+    _guarded(body)
+
+
+@app.command()
+def advise(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="conditions file (YAML or JSON), flags override")
+    ] = None,
+    substrate: Annotated[str | None, typer.Option(help="name or SMILES")] = None,
+    electrophile: Annotated[str | None, typer.Option(help="name or SMILES")] = None,
+    eq: Annotated[str | None, typer.Option(help="electrophile eq per diamine")] = None,
+    scale: Annotated[str | None, typer.Option(help="diamine for 1 eq, e.g. '10 mmol'")] = None,
+    conc: Annotated[str | None, typer.Option(help="concentration in the flask")] = None,
+    temperature: Annotated[str | None, typer.Option(help="e.g. '0 degC'")] = None,
+    solvent: Annotated[str | None, typer.Option(help="e.g. DCM, THF, MeOH")] = None,
+    base: Annotated[str | None, typer.Option(help="'auto', a name, or 'none'")] = None,
+    base_eq: Annotated[str | None, typer.Option(help="base eq per diamine")] = None,
+    max_substrate_eq: Annotated[
+        str | None, typer.Option(help="most diamine equivalents you accept")
+    ] = None,
+    max_time: Annotated[str | None, typer.Option(help="longest run you accept")] = None,
+    precious: Annotated[
+        str | None, typer.Option(help="'substrate' or 'electrophile' (ranks by its yield)")
+    ] = None,
+    max_steps: Annotated[str | None, typer.Option(help="most steps you accept (default 3)")] = None,
+    equipment: Annotated[
+        list[str] | None,
+        typer.Option(help="what you have: syringe_pump, resin, flow (repeat; default all)"),
+    ] = None,
+    target_purity: Annotated[
+        str | None, typer.Option(help="least mono among the products, e.g. '90 %'")
+    ] = None,
+    as_json: AsJson = False,
+    plot: HelpPlot = None,
+) -> None:
+    """Which protocol, given what is precious, how much diamine, time, steps and equipment
+    you accept? Protocols ranked on their simulated numbers, the decision path, and the
+    rules of thumb checked for this case."""
+    given = dict(
+        substrate=substrate,
+        electrophile=electrophile,
+        eq=eq,
+        scale=scale,
+        conc=conc,
+        temperature=temperature,
+        solvent=solvent,
+        base=base,
+        base_eq=base_eq,
+        max_substrate_eq=max_substrate_eq,
+        max_time=max_time,
+        precious=precious,
+    )
+
+    def body():
+        from monoselect.advise import make_constraints, recommend
+
+        if plot is not None:
+            from monoselect.advise import plots
+
+            plots.check(plot)
+        cond, own = _conditions(scenario, given, ("max_steps", "equipment", "target_purity"))
+        constraints = make_constraints(
+            **{
+                **own,
+                **{
+                    k: v
+                    for k, v in dict(
+                        max_steps=_whole(max_steps, "max_steps"),
+                        equipment=[p for e in equipment for p in e.split(",")]
+                        if equipment
+                        else None,
+                        target_purity=_fraction_text(target_purity, "target_purity"),
+                    ).items()
+                    if v is not None
+                },
+            }
+        )
+        result = recommend(cond, constraints)
+        _emit_data(result, as_json)
+        if plot is not None:
+            from monoselect.advise import plots
+
+            plots.write_advice(result, plot)
+            _note(as_json, f"plot written to {plot}")
+
+    _guarded(body)
+
+
+@app.command()
+def optimise(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="conditions file (YAML or JSON), flags override")
+    ] = None,
+    protocol: Annotated[
+        str, typer.Option(help="direct, inverse, excess, slow_addition or hcl_salt")
+    ] = "excess",
+    variable: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="searched: eq, substrate_eq, addition_time, feed_conc, conc, temperature, "
+            "acid_eq (repeat; default per protocol)"
+        ),
+    ] = None,
+    min_mono: Annotated[
+        str | None, typer.Option(help="target: mono on the electrophile at least, e.g. '90 %'")
+    ] = None,
+    max_bis: Annotated[str | None, typer.Option(help="target: bis at most, e.g. '5 %'")] = None,
+    substrate: Annotated[str | None, typer.Option(help="name or SMILES")] = None,
+    electrophile: Annotated[str | None, typer.Option(help="name or SMILES")] = None,
+    eq: Annotated[str | None, typer.Option(help="electrophile eq per diamine")] = None,
+    scale: Annotated[str | None, typer.Option(help="diamine for 1 eq")] = None,
+    conc: Annotated[str | None, typer.Option(help="concentration in the flask")] = None,
+    temperature: Annotated[str | None, typer.Option(help="e.g. '0 degC'")] = None,
+    solvent: Annotated[str | None, typer.Option(help="e.g. DCM, THF, MeOH")] = None,
+    base: Annotated[str | None, typer.Option(help="'auto', a name, or 'none'")] = None,
+    base_eq: Annotated[str | None, typer.Option(help="base eq per diamine")] = None,
+    max_substrate_eq: Annotated[
+        str | None, typer.Option(help="most diamine equivalents you accept")
+    ] = None,
+    max_time: Annotated[str | None, typer.Option(help="longest run you accept")] = None,
+    precious: Annotated[str | None, typer.Option(help="'substrate' or 'electrophile'")] = None,
+    as_json: AsJson = False,
+    plot: Annotated[
+        Path | None, typer.Option(help="mono yield vs diamine used, the front (.png or .svg)")
+    ] = None,
+) -> None:
+    """Best conditions for one protocol within your limits (bounded search), or the least
+    diamine that meets a target; the optimum's sensitivity to each variable."""
+    given = dict(
+        substrate=substrate,
+        electrophile=electrophile,
+        eq=eq,
+        scale=scale,
+        conc=conc,
+        temperature=temperature,
+        solvent=solvent,
+        base=base,
+        base_eq=base_eq,
+        max_substrate_eq=max_substrate_eq,
+        max_time=max_time,
+        precious=precious,
+    )
+
+    def body():
+        from monoselect.advise import optimise as run_optimise
+
+        if plot is not None:
+            from monoselect.advise import plots
+
+            plots.check(plot)
+        cond, _ = _conditions(scenario, given)
+        result = run_optimise(
+            cond,
+            protocol,
+            variable or None,
+            min_mono_on_electrophile=_fraction_text(min_mono, "min_mono"),
+            max_bis=_fraction_text(max_bis, "max_bis"),
+        )
+        _emit_data(result, as_json)
+        if plot is not None:
+            from monoselect.advise import plots
+
+            plots.write_optimum(result, plot)
+            _note(as_json, f"plot written to {plot}")
+
+    _guarded(body)
+
+
 def _version(value: bool) -> None:
     if value:
         from monoselect import __version__
