@@ -121,7 +121,10 @@ class Option:
     notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__, notes=list(self.notes))
+        """The same key for the protocol as compare's JSON (``protocol``)."""
+        out = {"protocol": self.name, **self.__dict__, "notes": list(self.notes)}
+        del out["name"]
+        return out
 
 
 @dataclass(frozen=True)

@@ -63,12 +63,7 @@ def write_troubleshooting(t, path) -> Path:
     live = [d for d in t.diagnoses if not d.ruled_out and d.predicted is not None]
     rows = []
     if t.symptom.observed:
-        obs = dict(t.symptom.observed)
-        rest = max(0.0, 1.0 - sum(obs.values()))
-        missing = [k for k in ("SM", "mono", "bis") if k not in obs]
-        for k in missing:
-            obs[k] = rest / len(missing)
-        rows.append(("observed" + (" (unspecified parts shared)" if missing else ""), obs))
+        rows.append(("observed (hatched: not given)", dict(t.symptom.observed)))
     rows.append(("conditions as given (model)", t.expected.fractions))
     for d in live:
         rows.append((f"{d.title[:48]} ({d.weight:.0%})", d.predicted.fractions))
@@ -77,6 +72,17 @@ def write_troubleshooting(t, path) -> Path:
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(rows) + 1.2))
     for i, (_, f) in enumerate(rows):
         _stack(ax, -i, f)
+        given = sum(f.values())
+        if given < 0.999:  # the parts of an observation the chemist did not give
+            ax.barh(
+                -i,
+                1 - given,
+                left=given,
+                height=0.6,
+                color="white",
+                hatch="//",
+                edgecolor="#bbbbbb",
+            )
     ax.set_yticks([-i for i in range(len(rows))], [r[0] for r in rows], fontsize=8)
     ax.set_xlim(0, 1)
     ax.set_xlabel("fraction of diamine units")

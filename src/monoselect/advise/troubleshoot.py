@@ -305,7 +305,17 @@ class _Context:
 
 
 def _statistics(ctx: _Context) -> Diagnosis:
-    pred = ctx.run(ctx.reference()) if ctx.family == "site" else ctx.expected
+    if ctx.family == "linker":
+        return Diagnosis(
+            "statistics",
+            "statistics alone: what these conditions give",
+            0.0,
+            (),
+            None,
+            "",
+            ruled_out="a two-ended electrophile's own outcome is step growth (bridging, above)",
+        )
+    pred = ctx.run(ctx.reference())
     kappa = _model_kappa(ctx.result)
     evidence = [
         f"these conditions give {_pct(pred.fractions)} (mono on the electrophile "
@@ -715,7 +725,11 @@ def _rank(candidates: list[Diagnosis], symptom: Symptom, expected: Prediction):
         if d.ruled_out:
             out.append(d)
             continue
-        c = chi2(d.predicted, symptom) if d.predicted is not None else 0.0
+        if d.predicted is not None:
+            c = chi2(d.predicted, symptom)
+        else:  # a cause about reading peaks predicts no split, stall or gum
+            other = symptom.observed or symptom.stalled is not None or symptom.gum
+            c = CANNOT_TELL if other or symptom.two_products else 0.0
         w = d.plausibility * math.exp(-0.5 * c)
         ref_causes = ("statistics", "protons", "bridging", "detector")
         if (
@@ -724,7 +738,7 @@ def _rank(candidates: list[Diagnosis], symptom: Symptom, expected: Prediction):
             and not _moved(d.predicted, expected)
         ):
             w *= NEUTRAL_WEIGHT
-        live.append(replace(d, chi2=c if d.predicted is not None else None, weight=w))
+        live.append(replace(d, chi2=c, weight=w))
     total = sum(d.weight for d in live)
     if total > 0:
         live = [replace(d, weight=d.weight / total) for d in live]
