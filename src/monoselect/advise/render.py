@@ -26,6 +26,7 @@ def troubleshooting(t):
     table.add_column("cause")
     table.add_column("weight", justify="right")
     table.add_column("predicts", justify="right")
+    table.add_column("fits", justify="center")
     table.add_column("after its fix", justify="right")
     rank = 0
     for d in t.diagnoses:
@@ -33,7 +34,12 @@ def troubleshooting(t):
             continue
         rank += 1
         table.add_row(
-            str(rank), d.title, f"{d.weight:.0%}", _split(d.predicted), _split(d.fix_predicted)
+            str(rank),
+            d.title,
+            f"{d.weight:.0%}",
+            _split(d.predicted),
+            "yes" if d.reproduces else "no",
+            _split(d.fix_predicted),
         )
     parts = [head, Text(f"the conditions as given: {_split(t.expected)}"), table]
     for i, d in enumerate([d for d in t.diagnoses if not d.ruled_out], 1):
@@ -46,7 +52,7 @@ def troubleshooting(t):
         parts.append(Text("Ruled out", style="bold"))
         parts.extend(Text(f"  - {d.title}: {d.ruled_out}") for d in out)
     if t.warnings:
-        parts.append(Text("Warnings of the model run", style="bold"))
+        parts.append(Text("Warnings", style="bold"))
         parts.extend(Text(f"  - {w}") for w in t.warnings)
     return Group(*parts)
 

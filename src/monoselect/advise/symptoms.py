@@ -19,7 +19,7 @@ MEASURED_BY = ("isolated", "nmr", "gc", "hplc-uv", "lcms", "unknown")
 CATEGORIES = ("SM", "mono", "bis")
 
 _PART = re.compile(
-    r"^\s*(?P<name>[A-Za-z][\w-]*)\s*[:=]?\s*(?P<value>[-+]?[0-9]*\.?[0-9]+(?:e[-+]?\d+)?)"
+    r"^\s*(?P<name>[A-Za-z][A-Za-z-]*(?:-[0-9]+)?)\s*[:=_]?\s*(?P<value>[-+]?[0-9]*\.?[0-9]+(?:e[-+]?\d+)?)"
     r"\s*(?P<pct>%)?\s*$",
     re.IGNORECASE,
 )

@@ -38,6 +38,8 @@ POOR_POWER = "0.03 W/kg"
 # a cause that leaves the prediction within this of the conditions' own explains nothing
 NO_CHANGE = 0.01
 NEUTRAL_WEIGHT = 0.1
+# a cause "reproduces" the symptom when chi2 <= 4 (within two assay errors)
+FITS_CHI2 = 4.0
 # chi2 charged for a part of the symptom a cause's model cannot predict (two sigma)
 CANNOT_TELL = 4.0
 # UV response per group at ~210 nm: an aliphatic amine hardly absorbs, each carbamate or
@@ -85,7 +87,7 @@ class Diagnosis:
 
     cause: str
     title: str
-    weight: float  # share among the candidates (0-1)
+    weight: float  # share among the candidates (0-1), not a probability of being right
     evidence: tuple[str, ...]
     predicted: Prediction | None  # what the chemist would have seen under this cause
     fix: str
@@ -95,9 +97,14 @@ class Diagnosis:
     ruled_out: str | None = None  # why it cannot apply, when it cannot
     numbers: dict = field(default_factory=dict)
 
+    @property
+    def reproduces(self) -> bool:
+        return self.ruled_out is None and self.chi2 is not None and self.chi2 <= FITS_CHI2
+
     def to_dict(self) -> dict:
         return {
             "cause": self.cause,
+            "reproduces_symptom": self.reproduces,
             "title": self.title,
             "weight": self.weight,
             "chi2": self.chi2,
@@ -125,6 +132,11 @@ class Troubleshooting:
     @property
     def best(self) -> Diagnosis:
         return self.diagnoses[0]
+
+    @property
+    def reproduced(self) -> bool:
+        """Whether any cause reproduces the symptom within two assay errors (chi2 <= 4)."""
+        return any(d.reproduces for d in self.diagnoses)
 
     def to_dict(self) -> dict:
         from monoselect.results import json_safe
@@ -250,20 +262,44 @@ def troubleshoot(scenario: Scenario, symptom: Symptom) -> Troubleshooting:
     expected = Prediction.of(expected_result)
     ctx = _Context(scenario, symptom, el, fam, expected_result, expected)
     candidates = [
-        _statistics(ctx),
-        _protons(ctx),
-        _kappa(ctx),
-        _excess(ctx),
-        _mixing(ctx),
-        _bridging(ctx),
-        _detector(ctx),
+        _tried(cause, ctx)
+        for cause in (_statistics, _protons, _kappa, _excess, _mixing, _bridging, _detector)
     ]
     peaks, peak_diag = _peaks(ctx)
     candidates.append(peak_diag)
     ranked = _rank(candidates, symptom, expected)
+    warnings = list(expected_result.warnings)
+    if not any(d.chi2 is not None and d.chi2 <= FITS_CHI2 and not d.ruled_out for d in ranked):
+        warnings.insert(
+            0,
+            "no cause tested here reproduces the symptom within two assay errors: the weights "
+            "only order poor explanations; check the conditions entered, or a side reaction "
+            "the model lacks",
+        )
     return Troubleshooting(
-        scenario, symptom, expected, tuple(ranked), tuple(peaks), tuple(expected_result.warnings)
+        scenario, symptom, expected, tuple(ranked), tuple(peaks), tuple(warnings)
     )
+
+
+def _tried(cause, ctx) -> Diagnosis:
+    """One cause; a model that cannot run this case rules the cause out, with its reason,
+    instead of stopping the whole diagnosis."""
+    try:
+        return cause(ctx)
+    except MonoselectError as exc:
+        name = cause.__name__.lstrip("_")
+        return Diagnosis(name, TITLES.get(name, name), 0.0, (), None, "", ruled_out=exc.message)
+
+
+TITLES = {
+    "statistics": "statistics alone: what these conditions give",
+    "protons": "HX stall or proton leak",
+    "kappa": "the second N reacts faster than its pKa says (kappa too high)",
+    "excess": "more electrophile than intended (or less diamine)",
+    "mixing": "poor mixing: the feed zone sees a local excess",
+    "bridging": "bridging and oligomers from a two-ended electrophile",
+    "detector": "the assay misreads the split (UV response, LC-MS areas)",
+}
 
 
 @dataclass
@@ -295,13 +331,19 @@ class _Context:
         have = self.scenario.base_eq * self.scenario.substrate_eq if self.scenario.base else 0
         return have < 0.999 * self.scenario.eq
 
-    def reference(self) -> Scenario:
-        """The run with protons out of the way: enough base for the acid released."""
+    def working(self) -> Scenario:
+        """The run as given, with enough base for the acid the reaction releases (so that a
+        cause other than the HX stall is tested on a run that goes to completion)."""
         if self.base_short():
             return self.scenario.evolve(
                 base="Et3N", base_eq=1.2 * self.scenario.eq / self.scenario.substrate_eq
             )
         return self.scenario
+
+    def reference(self) -> Scenario:
+        """Counting alone: the working run without any acid charged."""
+        s = self.working()
+        return s.evolve(acid=None, acid_eq=0.0) if s.acid else s
 
 
 def _statistics(ctx: _Context) -> Diagnosis:
@@ -449,7 +491,7 @@ def _kappa(ctx: _Context) -> Diagnosis:
     if target is None:
         return Diagnosis(cause, title, 0.0, (), None, "", ruled_out="needs an observed SM or bis")
     key, value = target
-    ref = ctx.reference()
+    ref = ctx.working()
 
     def at(log_k: float) -> float:
         return _three(ctx.run(ref.evolve(kappa=10**log_k, rho=None)).fractions)[key]
@@ -501,7 +543,7 @@ def _excess(ctx: _Context) -> Diagnosis:
     if target is None:
         return Diagnosis(cause, title, 0.0, (), None, "", ruled_out="needs an observed SM or bis")
     key, value = target
-    ref = ctx.reference()
+    ref = ctx.working()
     eq0 = ref.eq
 
     def at(eq: float) -> float:
@@ -564,6 +606,8 @@ def _mixing(ctx: _Context) -> Diagnosis:
     ref = ctx.reference()
     poor = ref.evolve(mixing={"power": POOR_POWER, "sweeps": False})
     pred = ctx.run(poor)
+    # judged against the same run mixed ideally: a cause that moves nothing explains nothing
+    plaus = 1.0 if _moved(pred, ctx.run(ref)) else NEUTRAL_WEIGHT
     evidence = [
         f"Da = {da:.2g} at {mix['eps_W_per_kg']:g} W/kg (reaction {mix['t_reaction_s']:.3g} s "
         f"against micromixing {mix['t_mix_s']:.3g} s)",
@@ -587,7 +631,15 @@ def _mixing(ctx: _Context) -> Diagnosis:
         f"{_pct(fix_pred.fractions)}"
     )
     return Diagnosis(
-        cause, title, 0.0, tuple(evidence), pred, fix, fix_pred, numbers={"damkohler": da}
+        cause,
+        title,
+        0.0,
+        tuple(evidence),
+        pred,
+        fix,
+        fix_pred,
+        plausibility=plaus,
+        numbers={"damkohler": da},
     )
 
 
@@ -634,7 +686,7 @@ def _detector(ctx: _Context) -> Diagnosis:
             "",
             ruled_out=f"measured by {sym.measured_by}: counts molecules, not chromophores",
         )
-    true = ctx.run(ctx.reference()) if ctx.family == "site" else ctx.expected
+    true = ctx.run(ctx.working()) if ctx.family == "site" else ctx.expected
     how = "lcms" if sym.measured_by == "lcms" else "hplc-uv"
     response = LCMS_RESPONSE if how == "lcms" else UV_RESPONSE
     three = _three(true.fractions)
@@ -731,7 +783,7 @@ def _rank(candidates: list[Diagnosis], symptom: Symptom, expected: Prediction):
             other = symptom.observed or symptom.stalled is not None or symptom.gum
             c = CANNOT_TELL if other or symptom.two_products else 0.0
         w = d.plausibility * math.exp(-0.5 * c)
-        ref_causes = ("statistics", "protons", "bridging", "detector")
+        ref_causes = ("statistics", "protons", "bridging", "detector", "mixing")
         if (
             d.predicted is not None
             and d.cause not in ref_causes
