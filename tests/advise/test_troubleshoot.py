@@ -131,3 +131,18 @@ def test_bad_symptoms_name_their_field(fields, field):
 def test_short_form_reads_percent_and_fractions():
     assert parse_observed("bis 40 %") == {"bis": 0.40}
     assert parse_observed("mono: 0.55; di-Boc 40") == {"mono": 0.55, "bis": 0.40}
+
+
+def test_acid_chloride_fed_at_one_molar_points_to_mixing():
+    """AcCl reacts faster than it is mixed in (Da about 7): the feed zone makes bis."""
+    t = troubleshoot(
+        make_scenario(
+            electrophile="AcCl", base="Et3N", base_eq=1.2, addition_time="1 h", feed_conc="1 M"
+        ),
+        make_symptom(observed="bis 35 %", measured_by="nmr"),
+    )
+    mixing = _get(t, "mixing")
+    assert mixing.numbers["damkohler"] > 1
+    assert t.best.cause == "mixing" and mixing.reproduces
+    # the fix (dilute feed, strong stirring at the impeller) brings bis down
+    assert mixing.fix_predicted.fractions["bis"] < mixing.predicted.fractions["bis"] - 0.1

@@ -109,7 +109,7 @@ def optimum(o):
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=f"{o.protocol}: best conditions for mono yield on the {o.precious}")
+    table = Table(title=f"{o.protocol}: {o.goal}")
     table.add_column("variable")
     table.add_column("optimum", justify="right")
     table.add_column("bounds", justify="right")
@@ -126,7 +126,7 @@ def optimum(o):
         Text(
             f"mono {o.mono_yield_on_substrate:.1%} on the diamine, "
             f"{o.mono_yield_on_electrophile:.1%} on the electrophile, bis {o.bis:.1%} "
-            f"({o.evaluations} simulations)"
+            f"({o.evaluations} simulations)" + ("" if o.feasible else "; limits NOT met")
         ),
     ]
     lines.extend(Text(f"  - {n}") for n in o.notes)
