@@ -58,3 +58,17 @@ def test_rules_of_thumb_are_checked_on_this_case():
 def test_bad_constraints_name_their_field(fields, field):
     with pytest.raises(InvalidInput, match=f"field: {field}"):
         make_constraints(**fields)
+
+
+def test_a_flow_mixer_is_offered_only_with_flow_and_only_when_mixing_limits():
+    accl = make_conditions(electrophile="AcCl")
+    with_flow = recommend(accl, make_constraints(equipment="flow", max_steps=1))
+    flow = next(o for o in with_flow.ranked if o.name == "flow")
+    direct = next(o for o in with_flow.ranked if o.name == "direct")
+    assert flow.mono_yield_on_substrate > 0.6  # close to the ideal-mixing 0.58-0.63
+    assert any("'ideal mixing': does not hold" in r for r in with_flow.rules)
+    without = recommend(accl, make_constraints(equipment="syringe_pump", max_steps=1))
+    assert all(o.name != "flow" for o in without.ranked)
+    boc = recommend(make_conditions(), make_constraints(equipment="flow", max_steps=1))
+    assert all(o.name != "flow" for o in boc.ranked)  # Boc2O mixes in: a mixer adds nothing
+    assert direct.mono_yield_on_substrate < flow.mono_yield_on_substrate

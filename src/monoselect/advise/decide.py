@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from monoselect.errors import InvalidInput
+from monoselect.errors import InvalidInput, MonoselectError
 
 EQUIPMENT = ("syringe_pump", "resin", "flow")
+# energy dissipation in a T-mixer or confined impinging jet: 1e2-1e5 W/kg are reported
+# (Johnson & Prud'homme, AIChE J. 49, 2264 (2003)); an assumed mid value
+FLOW_POWER = "1000 W/kg"
 # what a protocol needs beyond a flask, a stirrer and a dropping funnel (a 30 min or 1 h
 # dropwise addition is done by hand; a controlled 4 h feed needs a pump)
 NEEDS = {
@@ -233,6 +236,9 @@ def advise(cond, constraints: Constraints | None = None) -> Advice:
             excluded.append((r.name, why))
         else:
             kept.append(o)
+    flow = _flow_option(cond, constraints, by_name.get("direct"))
+    if flow is not None:
+        kept.append(flow)
     kept.sort(
         key=lambda o: (
             -(
@@ -244,6 +250,8 @@ def advise(cond, constraints: Constraints | None = None) -> Advice:
     )
     path = _path(cond, constraints, el, by_name, kept)
     rules = _rules(by_name, el)
+    if (note := _mixing_rule(by_name.get("direct"))) is not None:
+        rules.append(note)
     return Advice(
         cond,
         constraints,
@@ -252,6 +260,68 @@ def advise(cond, constraints: Constraints | None = None) -> Advice:
         tuple(path),
         tuple(rules),
         comparison.failed,
+    )
+
+
+def _flow_option(cond, constraints, direct) -> Option | None:
+    """A flow mixer, when there is one and the reaction is faster than the flask mixes it:
+    the direct run through the engulfment model at FLOW_POWER."""
+    from monoselect.models import simulate
+
+    if direct is None or not constraints.has("flow"):
+        return None
+    mix = direct.result.to_dict().get("mixing")
+    if not mix or mix["ideal_mixing_holds"] or direct.scenario.acid:
+        return None
+    try:
+        spec = direct.scenario.evolve(
+            addition_time="1 h", feed_conc="1 M", mixing={"power": FLOW_POWER, "sweeps": False}
+        )
+        split = simulate(spec).split()
+    except MonoselectError:
+        return None
+    f = split.fractions
+    made = sum(v for k, v in f.items() if k != "SM")
+    return Option(
+        name="flow",
+        label="flow mixer",
+        mono_yield_on_substrate=split.mono_yield_on_substrate,
+        mono_yield_on_electrophile=split.mono_yield_on_electrophile,
+        bis=f.get("bis", 0.0),
+        purity=f.get("mono", 0.0) / made if made > 0 else 0.0,
+        steps=1,
+        time_s=direct.time_s,
+        diamine_eq=float(direct.scenario.substrate_eq),
+        excess_to_recover_g=0.0,
+        notes=(
+            f"the two streams meet in a mixer at {FLOW_POWER} (engulfment model; the flask "
+            f"gives Da = {mix['damkohler']:.2g} at {mix['eps_W_per_kg']:g} W/kg)",
+        ),
+    )
+
+
+def _mixing_rule(direct) -> str | None:
+    """When the flask does not mix faster than the reaction, every protocol above assumed it
+    does: say so, with the engulfment model's number for a 1 h feed at the default stirring."""
+    from monoselect.models import simulate
+
+    if direct is None:
+        return None
+    mix = direct.result.to_dict().get("mixing")
+    if not mix or mix["ideal_mixing_holds"] or direct.scenario.acid:
+        return None
+    try:
+        spec = direct.scenario.evolve(
+            addition_time="1 h", feed_conc="1 M", mixing={"sweeps": False}
+        )
+        real = simulate(spec).split().mono_yield_on_substrate
+    except MonoselectError:
+        return None
+    return (
+        f"'ideal mixing': does not hold here (Da = {mix['damkohler']:.2g}): the flask "
+        f"protocols above assume instant mixing; fed over 1 h at 1 M and "
+        f"{mix['eps_W_per_kg']:g} W/kg the engulfment model gives mono {real:.0%} instead of "
+        f"{direct.mono_yield_on_substrate:.0%} (dilute the feed, stir harder, or use a mixer)"
     )
 
 

@@ -7,6 +7,14 @@ def _pct(x) -> str:
     return "-" if x is None else f"{x:.0%}"
 
 
+def _time(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.2g} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.3g} min"
+    return f"{seconds / 3600:.3g} h"
+
+
 def _split(pred) -> str:
     if pred is None:
         return "-"
@@ -88,7 +96,7 @@ def advice(a):
             _pct(o.bis),
             _pct(o.purity),
             str(o.steps),
-            f"{o.time_s / 3600:.3g} h",
+            _time(o.time_s),
             f"{o.diamine_eq:g} eq",
         )
     parts = [table]
