@@ -44,7 +44,7 @@ def test_the_optimiser_never_violates_its_constraints(max_eq, max_bis, min_mono,
         assert v["low"] <= v["value"] <= v["high"]
     for p in o.points:
         assert p.diamine_eq <= max_eq + 1e-9
-        assert 0.1 * 0 <= p.values["addition_time"] <= 0.8 * hours + 1e-9
+        assert 0 < p.values["addition_time"] <= 0.8 * hours + 1e-9  # the feed ends in time
     if o.feasible:
         b = o.best
         assert b.diamine_eq <= max_eq + 1e-9

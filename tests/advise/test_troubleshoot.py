@@ -4,6 +4,7 @@ reproduces the symptom and how plausible the change is."""
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from monoselect import make_scenario, make_symptom, troubleshoot
 from monoselect.advise import parse_observed
@@ -146,3 +147,21 @@ def test_acid_chloride_fed_at_one_molar_points_to_mixing():
     assert t.best.cause == "mixing" and mixing.reproduces
     # the fix (dilute feed, strong stirring at the impeller) brings bis down
     assert mixing.fix_predicted.fractions["bis"] < mixing.predicted.fractions["bis"] - 0.1
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    bis=st.floats(0.0, 0.6),
+    eq=st.floats(0.5, 1.5),
+    measured_by=st.sampled_from(["isolated", "nmr", "hplc-uv", "lcms", "unknown"]),
+)
+def test_weights_are_shares_and_ruled_out_causes_come_last(bis, eq, measured_by):
+    t = troubleshoot(
+        make_scenario(eq=eq), make_symptom(observed={"bis": bis}, measured_by=measured_by)
+    )
+    live = [d for d in t.diagnoses if not d.ruled_out]
+    assert sum(d.weight for d in live) == pytest.approx(1.0, abs=1e-9)
+    assert all(0.0 <= d.weight <= 1.0 for d in t.diagnoses)
+    assert [d.weight for d in live] == sorted((d.weight for d in live), reverse=True)
+    assert all(d.ruled_out for d in t.diagnoses[len(live) :])
+    json.dumps(t.to_dict(), allow_nan=False)
