@@ -85,6 +85,7 @@ def advice(a):
         ("steps", "right"),
         ("time", "right"),
         ("diamine", "right"),
+        ("recover", "right"),
     ):
         table.add_column(name, justify=just)
     for i, o in enumerate(a.ranked, 1):
@@ -98,8 +99,16 @@ def advice(a):
             str(o.steps),
             _time(o.time_s),
             f"{o.diamine_eq:g} eq",
+            f"{o.excess_to_recover_g:.3g} g" if o.excess_to_recover_g > 0 else "-",
         )
-    parts = [table]
+    parts = [
+        table,
+        Text(
+            "mono/A, mono/E: mono per diamine and per electrophile charged (overall for "
+            "multi-step); purity: mono among the products (SM aside); time: until the mono is "
+            "within 1 % of its final amount; recover: excess diamine left"
+        ),
+    ]
     if a.excluded:
         parts.append(Text("Left out by your constraints", style="bold"))
         parts.extend(Text(f"  - {n}: {why}") for n, why in a.excluded)
