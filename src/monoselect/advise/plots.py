@@ -56,6 +56,32 @@ def _stack(ax, y, fractions, height=0.6):
         left += v
 
 
+def _observed(ax, y, given: dict, height=0.6):
+    """The parts the chemist gave where the model rows have them (SM from the left, bis from
+    the right, mono after SM); what was not given is hatched."""
+    sm, mono, bis = (given.get(k) for k in ("SM", "mono", "bis"))
+    spans = []
+    if sm is not None:
+        spans.append(("SM", 0.0, sm))
+    if mono is not None:
+        spans.append(("mono", sm or 0.0, mono))
+    if bis is not None:
+        spans.append(("bis", 1.0 - bis, bis))
+    ax.barh(y, 1.0, height=height, color="white", hatch="//", edgecolor="#bbbbbb")
+    for key, left, width in spans:
+        ax.barh(y, width, left=left, height=height, color=COLOURS[key])
+        if width > 0.06:
+            ax.text(
+                left + width / 2,
+                y,
+                f"{width:.0%}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white",
+            )
+
+
 def write_troubleshooting(t, path) -> Path:
     """Observed vs each cause's prediction and its fix, as stacked bars of diamine units."""
     path = check(path)
@@ -70,19 +96,11 @@ def write_troubleshooting(t, path) -> Path:
         if d.fix_predicted is not None:
             rows.append(("   fix: " + d.fix[:44], d.fix_predicted.fractions))
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(rows) + 1.2))
-    for i, (_, f) in enumerate(rows):
-        _stack(ax, -i, f)
-        given = sum(f.values())
-        if given < 0.999:  # the parts of an observation the chemist did not give
-            ax.barh(
-                -i,
-                1 - given,
-                left=given,
-                height=0.6,
-                color="white",
-                hatch="//",
-                edgecolor="#bbbbbb",
-            )
+    for i, (label, f) in enumerate(rows):
+        if label.startswith("observed"):
+            _observed(ax, -i, f)
+        else:
+            _stack(ax, -i, f)
     ax.set_yticks([-i for i in range(len(rows))], [r[0] for r in rows], fontsize=8)
     ax.set_xlim(0, 1)
     ax.set_xlabel("fraction of diamine units")
