@@ -45,13 +45,18 @@ def test_public_api_is_pinned():
         "SolverFailure",
         "Split",
         "UnknownReagent",
+        "WorkupResult",
         "compare",
         "final_split",
         "load_scenario",
+        "load_workup",
         "make_conditions",
         "make_scenario",
+        "make_workup",
+        "search_workup",
         "simulate",
         "species_table",
+        "workup",
     ]
     for name in monoselect.__all__:
         assert getattr(monoselect, name) is not None

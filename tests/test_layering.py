@@ -25,6 +25,19 @@ ALLOWED = {
     "models": {"models", "scenario", "kinetics", "chem", "units", "errors", "results", "data"},
     "protocols": {"protocols", "models", "scenario", "results", "errors", "units", "data"},
     "comparison": {"protocols", "models", "results", "errors", "render"},
+    # workup sits beside protocols: it reads a model's Result and the shared data
+    "workup": {
+        "workup",
+        "models",
+        "scenario",
+        "kinetics",
+        "chem",
+        "units",
+        "errors",
+        "results",
+        "data",
+        "plots",
+    },
     "cli": None,  # the front end may use anything public
     "__init__": None,
     "__main__": None,

@@ -17,13 +17,18 @@ __all__ = [
     "SolverFailure",
     "Split",
     "UnknownReagent",
+    "WorkupResult",
     "compare",
     "final_split",
     "load_scenario",
+    "load_workup",
     "make_conditions",
     "make_scenario",
+    "make_workup",
+    "search_workup",
     "simulate",
     "species_table",
+    "workup",
 ]
 
 _WHERE = {
@@ -42,6 +47,11 @@ _WHERE = {
     "final_split": "monoselect.kinetics.closed_form",
     "compare": "monoselect.comparison",
     "make_conditions": "monoselect.protocols.base",
+    "WorkupResult": "monoselect.workup",
+    "load_workup": "monoselect.workup",
+    "make_workup": "monoselect.workup",
+    "search_workup": "monoselect.workup",
+    "workup": "monoselect.workup",
 }
 
 

@@ -20,26 +20,33 @@ def load_workup(path) -> WorkupPlan:
     the file, or the scenario mapping), which the plan then carries as ``plan.scenario``."""
     data = read_mapping(path, "workup")
     plan = plan_from_mapping(data)
-    spec = data.get("scenario")
+    spec = scenario_mapping(path, data)
     if spec is None:
         return plan
     from monoselect.scenario import make_scenario
 
+    return plan.with_scenario(make_scenario(**spec))
+
+
+def scenario_mapping(path, data: dict | None = None) -> dict | None:
+    """The scenario fields a workup file names (a file relative to it, or inline), or None."""
+    if data is None:
+        data = read_mapping(path, "workup")
+    spec = data.get("scenario")
+    if spec is None:
+        return None
     if isinstance(spec, str):
-        target = (Path(path).parent / spec).resolve()
-        scenario_data = read_mapping(target)
-    elif isinstance(spec, Mapping):
-        scenario_data = dict(spec)
-    else:
-        raise InvalidInput(
-            "scenario must be a file path or a mapping of scenario fields",
-            field="scenario",
-            fix="write scenario: diazepane_boc_slow_addition.yaml",
-        )
-    return plan.with_scenario(make_scenario(**scenario_data))
+        return read_mapping((Path(path).parent / spec).resolve())
+    if isinstance(spec, Mapping):
+        return dict(spec)
+    raise InvalidInput(
+        "scenario must be a file path or a mapping of scenario fields",
+        field="scenario",
+        fix="write scenario: diazepane_boc_slow_addition.yaml",
+    )
 
 
-def _plan(plan) -> WorkupPlan:
+def resolve_plan(plan) -> WorkupPlan:
     if isinstance(plan, WorkupPlan):
         return plan
     if isinstance(plan, Mapping):
@@ -51,7 +58,7 @@ def _plan(plan) -> WorkupPlan:
     return make_workup(plan)
 
 
-def _crude(source, plan: WorkupPlan) -> tuple[Scenario, Result, Crude]:
+def crude_of(source, plan: WorkupPlan) -> tuple[Scenario, Result, Crude]:
     if source is None:
         source = plan.scenario
     if source is None:
@@ -82,8 +89,8 @@ def workup(source=None, plan=None, *, corners_max: int = 6) -> WorkupResult:
     of the intervals (up to 2^``corners_max``) in one vectorised pass, and every number is
     reported as central value with low/high over them.
     """
-    plan = _plan(plan)
-    scenario, result, crude = _crude(source, plan)
+    plan = resolve_plan(plan)
+    scenario, result, crude = crude_of(source, plan)
     comps = components_for(crude, plan)
     log_p, varied = logp_rows(comps, corners_max=corners_max)
     trace = run(crude, plan, log_p)

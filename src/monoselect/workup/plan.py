@@ -373,7 +373,30 @@ def make_step(entry, index: int = 0) -> _Step:
             field=where,
             fix=f"write it like '{{{name}: {{volume: 20 mL}}}}'",
         )
-    return build(cls, fields, where=f"{where}.{name}", prefix=f"{where}.{name}.")
+    where = f"{where}.{cls.op}"
+    known = {f.alias or n for n, f in cls.model_fields.items()}
+    unknown = [k for k in fields if k not in known]
+    if unknown:
+        from difflib import get_close_matches
+
+        close = get_close_matches(str(unknown[0]), sorted(known), n=1, cutoff=0.6)
+        raise InvalidInput(
+            f"{str(unknown[0])[:40]!r} is not an option of {cls.op}",
+            field=f"{where}.{unknown[0]}",
+            fix=f"did you mean {close[0]}?" if close else f"known: {', '.join(sorted(known))}",
+        )
+    try:
+        return build(cls, fields, where=where, prefix=f"{where}.")
+    except InvalidInput as exc:
+        field = exc.field or where
+        if not field.startswith("steps["):
+            field = f"{where}.{field}"
+        field = field.replace(f"{where}.{where}", where)  # an error about the whole step
+        message, fix = exc.message, exc.fix
+        if message == "Field required":
+            message = f"{cls.op} needs {field.rsplit('.', 1)[-1]}"
+            fix = fix or "see examples/workup_citric.yaml"
+        raise InvalidInput(message, field=field, fix=fix) from None
 
 
 def make_workup(steps, product: str = "mono") -> WorkupPlan:

@@ -98,3 +98,57 @@ def render(result):
     out += [Text(f"  - {a}") for a in result.assumptions]
     out += [Text.assemble(("warning: ", "yellow"), w) for w in result.warnings]
     return Group(*out)
+
+
+def render_search(search):
+    """The best pH and number of washes, the plan as given, and the grid (purity where the
+    recovery is met)."""
+    from rich.console import Group
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    d = search.details()["search"]
+    out = [
+        Text.from_markup(
+            f"[bold]Search[/] of step {d['step']} ({escape(d['operation'])}): best purity with "
+            f"at least {d['min_recovery']:.0%} of the product recovered"
+        )
+    ]
+    given = d["as_given"]
+    out.append(
+        Text(
+            f"  as given: pH {', '.join(_ph(p) for p in given['pH'])}; purity "
+            f"{_pct(given['purity_by_mass'])}, recovery {_pct(given['recovery_from_crude'])}"
+        )
+    )
+    if d["best"] is not None:
+        b = d["best"]
+        out.append(
+            Text.from_markup(
+                f"  [bold]best: {b['washes']} x wash at pH {b['pH']:g}[/]: purity "
+                f"{_pct(b['purity_by_mass'])}, recovery {_pct(b['recovery_from_crude'])} "
+                f"({_mmol(b['amount_mmol'])} mmol)"
+            )
+        )
+    grid = Table(
+        title="Purity by mass (recovery) over the grid; '-' below the recovery asked",
+        title_justify="left",
+    )
+    grid.add_column("pH")
+    for n in d["grid"]["washes"]:
+        grid.add_column(f"{n} x", justify="right")
+    ph = d["grid"]["pH"]
+    step = max(1, len(ph) // 13)
+    for j in range(0, len(ph), step):
+        cells = []
+        for a in range(len(d["grid"]["washes"])):
+            rec = d["grid"]["recovery"][a][j]
+            pur = d["grid"]["purity_by_mass"][a][j]
+            cells.append(f"{pur:.1%} ({rec:.0%})" if rec >= d["min_recovery"] else "-")
+        grid.add_row(f"{ph[j]:g}", *cells)
+    out.append(grid)
+    out.append(Text.from_markup("[bold]Assumptions[/]"))
+    out += [Text(f"  - {a}") for a in search.assumptions]
+    out += [Text.assemble(("warning: ", "yellow"), w) for w in search.warnings]
+    return Group(*out)
