@@ -38,6 +38,19 @@ ALLOWED = {
         "units",
         "data",
     },
+    # workup sits beside protocols: it reads a model's Result and the shared data
+    "workup": {
+        "workup",
+        "models",
+        "scenario",
+        "kinetics",
+        "chem",
+        "units",
+        "errors",
+        "results",
+        "data",
+        "plots",
+    },
     "cli": None,  # the front end may use anything public
     "__init__": None,
     "__main__": None,

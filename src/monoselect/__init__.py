@@ -17,19 +17,24 @@ __all__ = [
     "SolverFailure",
     "Split",
     "UnknownReagent",
+    "WorkupResult",
     "compare",
     "final_split",
     "ion_table",
     "load_scenario",
+    "load_workup",
     "make_conditions",
     "make_constraints",
     "make_scenario",
     "make_symptom",
+    "make_workup",
     "optimise",
     "recommend",
+    "search_workup",
     "simulate",
     "species_table",
     "troubleshoot",
+    "workup",
 ]
 
 _WHERE = {
@@ -49,11 +54,16 @@ _WHERE = {
     "compare": "monoselect.comparison",
     "make_conditions": "monoselect.protocols.base",
     "ion_table": "monoselect.chem.ions",
+    "load_workup": "monoselect.workup",
     "make_constraints": "monoselect.advise",
     "make_symptom": "monoselect.advise",
+    "make_workup": "monoselect.workup",
     "optimise": "monoselect.advise",
     "recommend": "monoselect.advise",
+    "search_workup": "monoselect.workup",
     "troubleshoot": "monoselect.advise",
+    "workup": "monoselect.workup",
+    "WorkupResult": "monoselect.workup",
 }
 
 

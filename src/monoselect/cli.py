@@ -657,6 +657,106 @@ def troubleshoot(
 
 
 @app.command()
+@_with_core
+def workup(
+    flags: dict,
+    path: Path | None,
+    steps_file: Annotated[
+        Path | None,
+        typer.Option("--workup", help="workup file (steps, product); or give it as SCENARIO"),
+    ] = None,
+    step: Annotated[
+        list[str] | None,
+        typer.Option(help="one operation as YAML, e.g. '{wash: {with: water, volume: 20 mL}}'"),
+    ] = None,
+    product: Annotated[str | None, typer.Option(help="species to isolate (default mono)")] = None,
+    search: Annotated[
+        bool, typer.Option("--search", help="search the wash pH and number of washes")
+    ] = False,
+    search_step: Annotated[
+        str | None, typer.Option(help="the wash to search (1 = first step; default first wash)")
+    ] = None,
+    min_recovery: Annotated[
+        str | None, typer.Option(help="product to recover at least, e.g. 0.8 or '80 %'")
+    ] = None,
+    as_json: AsJson = False,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            help="where every species is after each step (.png, .svg); with --search the purity map"
+        ),
+    ] = None,
+) -> None:
+    """Work up the simulated crude: washes (pH from the charge balance), extractions,
+    evaporation, distillation; recovery and purity of every species in every phase.
+
+    SCENARIO may be a workup file (with steps and, optionally, its scenario) or a scenario
+    file with --workup FILE or --step options.
+    """
+
+    def body():
+        import yaml
+
+        from monoselect import (
+            load_workup,
+            make_workup,
+            search_workup,
+            workup as run_workup,  # the function (the package is callable)
+        )
+        from monoselect.errors import InvalidInput
+        from monoselect.scenario import read_mapping
+        from monoselect.workup.api import scenario_mapping
+        from monoselect.workup.plot import FORMATS, write_search, write_workup
+
+        if plot is not None:
+            from monoselect import plots
+
+            plots.check_path(plot, FORMATS)
+        scenario_path, defaults, plan = path, None, None
+        for candidate in (path, steps_file):
+            if candidate is None:
+                continue
+            data = read_mapping(candidate, "workup")
+            if "steps" in data:
+                plan = load_workup(candidate)
+                if candidate == path:
+                    scenario_path, defaults = None, scenario_mapping(candidate, data)
+        if step:
+            parsed = []
+            for i, text in enumerate(step):
+                try:
+                    parsed.append(yaml.safe_load(text))
+                except yaml.YAMLError:
+                    raise InvalidInput(
+                        f"cannot read step {i + 1} {text[:60]!r}",
+                        field="step",
+                        fix="write it like '{wash: {with: water, volume: 20 mL}}'",
+                    ) from None
+            plan = make_workup(parsed, plan.product if plan else "mono")
+        if plan is None:
+            raise InvalidInput(
+                "no workup steps given",
+                field="steps",
+                fix="give a workup file (see examples/workup_citric.yaml) or --step options",
+            )
+        if product is not None:
+            plan = make_workup(plan.steps, product)
+        spec = _scenario(scenario_path, flags, defaults=defaults)
+        if search:
+            fraction = 0.8 if min_recovery is None else _fraction(min_recovery, "min_recovery")
+            index = None if search_step is None else _whole(search_step, "search_step") - 1
+            result = search_workup(spec, plan, step=index, min_recovery=fraction)
+        else:
+            result = run_workup(spec, plan)
+        _emit(result, as_json)
+        if plot is not None:
+            (write_search if search else write_workup)(result, plot)
+            _note(as_json, f"plot written to {plot}")
+
+    _guarded(body)
+
+
+@app.command()
 def advise(
     scenario: Annotated[
         Path | None, typer.Argument(help="conditions file (YAML or JSON), flags override")
@@ -819,6 +919,17 @@ def optimise(
             _note(as_json, f"plot written to {plot}")
 
     _guarded(body)
+
+
+def _fraction(text: str, field: str) -> float:
+    """A fraction given as '0.8' or '80 %'; one InvalidInput naming the field otherwise."""
+    from monoselect.errors import InvalidInput
+    from monoselect.units import parse_quantity
+
+    value = parse_quantity(text, "dimensionless", field)
+    if not 0 <= value <= 1:
+        raise InvalidInput(f"{field} must be 0-1 (or 0-100 %), got {text}", field=field)
+    return value
 
 
 def _version(value: bool) -> None:
