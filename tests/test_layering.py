@@ -25,6 +25,8 @@ ALLOWED = {
     "models": {"models", "scenario", "kinetics", "chem", "units", "errors", "results", "data"},
     "protocols": {"protocols", "models", "scenario", "results", "errors", "units", "data"},
     "comparison": {"protocols", "models", "results", "errors", "render"},
+    # the store reads scenarios and times as the command line does; __init__ for __version__
+    "store": {"store", "scenario", "units", "errors", "__init__"},
     "cli": None,  # the front end may use anything public
     "__init__": None,
     "__main__": None,

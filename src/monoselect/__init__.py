@@ -16,7 +16,10 @@ __all__ = [
     "Scenario",
     "SolverFailure",
     "Split",
+    "Store",
+    "StoreUnavailable",
     "UnknownReagent",
+    "UnknownRecord",
     "compare",
     "final_split",
     "load_scenario",
@@ -42,6 +45,9 @@ _WHERE = {
     "final_split": "monoselect.kinetics.closed_form",
     "compare": "monoselect.comparison",
     "make_conditions": "monoselect.protocols.base",
+    "Store": "monoselect.store",
+    "StoreUnavailable": "monoselect.store",
+    "UnknownRecord": "monoselect.store",
 }
 
 
