@@ -321,6 +321,11 @@ class Store:
         """Close every pooled connection (the store can be opened again)."""
         self._engine.dispose()
 
+    def check(self) -> None:
+        """Connect and create the tables now, so that a bad URL or a database that is down
+        is reported before a long simulation rather than after it."""
+        self._prepare()
+
     # -- plumbing --
 
     @contextmanager
