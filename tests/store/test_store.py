@@ -390,3 +390,47 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
         with s._engine.connect() as conn:
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_threads_writing_at_once_each_get_their_own_run(store, results):
+    """The page serves requests on threads: one store, many writers, no lost or shared id."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = results["site"].to_dict()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        ids = list(pool.map(lambda i: store.save_run(data, label=f"t{i}"), range(30)))
+    assert len(set(ids)) == 30 and store.count_runs() == 30
+    assert {r.label for r in store.list_runs()} == {f"t{i}" for i in range(30)}
+
+
+def test_processes_writing_at_once_wait_for_each_other(store_url, tmp_path, results):
+    """Two command lines saving at the same moment: SQLite's busy timeout makes the second
+    wait for the first instead of failing."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import monoselect
+
+    payload = tmp_path / "payload.json"
+    payload.write_text(json.dumps(results["site"].to_dict()), encoding="utf-8")
+    script = (
+        "import json, sys; from monoselect import Store; s = Store(sys.argv[1]); "
+        "d = json.load(open(sys.argv[2])); [s.save_run(d) for _ in range(25)]"
+    )
+    src = str(Path(monoselect.__file__).resolve().parents[1])
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, store_url, str(payload)],
+            env={**os.environ, "PYTHONPATH": src},
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    with Store(store_url) as store:
+        assert store.count_runs() == 75

@@ -13,6 +13,7 @@ import hashlib
 import json
 import math
 import os
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -307,6 +308,7 @@ class Store:
         self._engine = _make_engine(self._url, connect_timeout)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
         self._ready = False
+        self._prepare_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"Store({self.url!r})"
@@ -343,30 +345,58 @@ class Store:
             else:
                 yield session
         except (OperationalError, DBAPIError) as exc:
-            raise _unavailable(self.url, exc) from None
+            raise _unavailable(self.url, exc, self._url.get_backend_name()) from None
         finally:
             session.close()
 
     def _prepare(self) -> None:
-        """Create the tables once and refuse a store written by a newer schema."""
+        """Create the tables once and refuse a store written by a newer schema. Threads of
+        one process take turns; two processes creating the tables at the same moment make
+        one of them fail with "already exists", so that one tries again (it then finds
+        the tables made)."""
         if self._ready:
             return
-        from sqlalchemy import select
+        import time
+
         from sqlalchemy.exc import DBAPIError, IntegrityError
+
+        with self._prepare_lock:
+            if self._ready:
+                return
+            for attempt in range(3):
+                try:
+                    found = self._create_tables()
+                    break
+                except DBAPIError as exc:
+                    # a race is "already exists" (or a duplicate catalogue key on PostgreSQL);
+                    # anything else (refused, not a database) will not get better
+                    race = isinstance(exc, IntegrityError) or "already exists" in str(exc)
+                    if attempt == 2 or not race:
+                        raise _unavailable(self.url, exc, self._url.get_backend_name()) from None
+                    time.sleep(0.05 * (attempt + 1))
+            self._check_schema(found)
+            self._ready = True
+
+    def _create_tables(self) -> str | None:
+        """Tables made if missing; the schema version found (None for a new store)."""
+        from sqlalchemy import select
+        from sqlalchemy.exc import IntegrityError
 
         from monoselect.store.tables import SCHEMA_VERSION, Base, Info
 
+        Base.metadata.create_all(self._engine)
         try:
-            Base.metadata.create_all(self._engine)
-            try:
-                with self._sessions.begin() as session:
-                    found = session.scalar(select(Info.value).where(Info.key == "schema_version"))
-                    if found is None:
-                        session.add(Info(key="schema_version", value=str(SCHEMA_VERSION)))
-            except IntegrityError:  # another process wrote it first
-                found = str(SCHEMA_VERSION)
-        except DBAPIError as exc:
-            raise _unavailable(self.url, exc) from None
+            with self._sessions.begin() as session:
+                found = session.scalar(select(Info.value).where(Info.key == "schema_version"))
+                if found is None:
+                    session.add(Info(key="schema_version", value=str(SCHEMA_VERSION)))
+        except IntegrityError:  # another process wrote it first
+            found = str(SCHEMA_VERSION)
+        return found
+
+    def _check_schema(self, found: str | None) -> None:
+        from monoselect.store.tables import SCHEMA_VERSION
+
         if found is not None and int(found) > SCHEMA_VERSION:
             raise StoreUnavailable(
                 f"the store at {self.url} has schema {found}; this monoselect reads up to "
@@ -374,7 +404,6 @@ class Store:
                 field="db",
                 fix="upgrade monoselect, or give another store with --db",
             )
-        self._ready = True
 
     # -- runs --
 
@@ -780,15 +809,17 @@ def _make_engine(url, connect_timeout: float):
     return engine
 
 
-def _unavailable(url: str, exc) -> StoreUnavailable:
+def _unavailable(url: str, exc, backend: str) -> StoreUnavailable:
     """A database error as one line: what failed, where, and what to do."""
     reason = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
     reason = reason[0] if reason else type(exc).__name__
-    return StoreUnavailable(
-        f"cannot use the store at {url}: {reason}",
-        field="db",
-        fix="check that the database is running and the URL is right (--db or MONOSELECT_DB)",
-    )
+    if backend == "sqlite":
+        fix = (
+            "give a monoselect store file or a new file name you can write (--db sqlite:///runs.db)"
+        )
+    else:
+        fix = "check that the database is running and the URL is right (--db or MONOSELECT_DB)"
+    return StoreUnavailable(f"cannot use the store at {url}: {reason}", field="db", fix=fix)
 
 
 def _filtered(query, table, kind, substrate, electrophile, since, until):
