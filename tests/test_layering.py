@@ -51,6 +51,8 @@ ALLOWED = {
         "data",
         "plots",
     },
+    # the store reads scenarios and times as the command line does; __init__ for __version__
+    "store": {"store", "scenario", "units", "errors", "__init__"},
     "cli": None,  # the front end may use anything public
     "__init__": None,
     "__main__": None,

@@ -108,6 +108,11 @@ AsJson = Annotated[bool, typer.Option("--json", help="print JSON instead of tabl
 PlotPath = Annotated[
     Path | None, typer.Option(help="write a picture of the run (.png, .svg or .html)")
 ]
+Save = Annotated[bool, typer.Option("--save", help="keep the run in the store; prints its id")]
+StoreUrl = Annotated[
+    str | None,
+    typer.Option("--db", help="store URL (default: MONOSELECT_DB, else a file in your data dir)"),
+]
 
 
 def _error_line(message: str) -> None:
@@ -151,8 +156,11 @@ def _scenario(path: Path | None, flags: dict, parts: dict | None = None, default
     return make_scenario(**data)
 
 
-def _run(spec, *, as_json: bool, plot: Path | None, explain: bool = False, progress=None):
-    """Simulate, print (JSON or tables), then write the plot: a failed plot loses nothing."""
+def _run(
+    spec, *, as_json: bool, plot: Path | None, explain: bool = False, progress=None, store=None
+):
+    """Simulate, print (JSON or tables), save to ``store`` if given, then write the plot: a
+    failed plot loses nothing."""
     from monoselect import simulate
     from monoselect.models import family
 
@@ -172,6 +180,7 @@ def _run(spec, *, as_json: bool, plot: Path | None, explain: bool = False, progr
         with _progress(as_json, *progress) as bar:
             result = simulate(spec, on_progress=bar)
     _emit(result, as_json, explain)
+    _saved(store, result, as_json)
     if plot is not None:
         from monoselect import plots
 
@@ -237,6 +246,8 @@ def simulate(
         list[str] | None,
         typer.Option(help="linkers: effective molarity by ring size, e.g. '8=0.01' (repeat)"),
     ] = None,
+    save: Save = False,
+    db: StoreUrl = None,
 ) -> None:
     """Simulate one scenario: SM / mono / bis over time and at the end.
 
@@ -247,7 +258,8 @@ def simulate(
     def body():
         linker = {"cap": cap, "em": _parse_em(em)}
         spec = _scenario(path, flags, {"linker": linker} if cap is not None or em else None)
-        _run(spec, as_json=as_json, plot=plot, explain=explain)
+        store = _open_store(db, save)
+        _run(spec, as_json=as_json, plot=plot, explain=explain, store=store)
 
     _guarded(body)
 
@@ -406,6 +418,8 @@ def compare(
     plot: Annotated[
         Path | None, typer.Option(help="final split per protocol and mono yield vs eq")
     ] = None,
+    save: Save = False,
+    db: StoreUrl = None,
 ) -> None:
     """Simulate every applicable protocol on the same footing and rank them.
 
@@ -440,6 +454,7 @@ def compare(
         names = protocol or data.pop("protocols", None)
         params = data.pop("params", None)
         cond = make_conditions(**{**data, **{k: v for k, v in flags.items() if v is not None}})
+        store = _open_store(db, save)
         # the total is corrected by the first progress report
         total = len(names) if isinstance(names, list) else 7
         with _progress(as_json, total, "simulating protocols") as bar:
@@ -447,6 +462,7 @@ def compare(
                 cond, names, params, processes=_whole(processes, "processes"), on_progress=bar
             )
         _emit(result, as_json)
+        _saved(store, result, as_json)
         failed.extend(result.failed)
         if plot is not None:
             from monoselect import plots
@@ -656,6 +672,98 @@ def troubleshoot(
     _guarded(body)
 
 
+# --- the store: `--save` on simulate/compare, and `monoselect runs list/show/export` --------
+
+runs_app = typer.Typer(help="Runs kept with --save: list them, show one, export them.")
+app.add_typer(runs_app, name="runs")
+
+
+@runs_app.callback(invoke_without_command=True)
+def _runs_root(ctx: typer.Context) -> None:
+    """Runs kept with --save: list them, show one, export them."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+
+
+def _open_store(db: str | None, save: bool = True):
+    """The store, checked before any work (a bad URL must not cost a long run); None when
+    nothing is to be saved."""
+    if not save:
+        if db is not None:
+            from monoselect.errors import InvalidInput
+
+            raise InvalidInput("--db says where to keep the run", field="db", fix="add --save")
+        return None
+    from monoselect import Store
+
+    store = Store(db)
+    store.check()
+    return store
+
+
+def _saved(store, result, as_json: bool) -> None:
+    if store is not None:
+        run_id = store.save_run(result)
+        _note(as_json, f"saved as run {run_id} in {store.url} (monoselect runs show {run_id})")
+
+
+def _percent(value) -> str:
+    return "" if value is None else f"{100 * value:.1f}%"
+
+
+@runs_app.command("list")
+def runs_list(
+    db: StoreUrl = None,
+    kind: Annotated[str | None, typer.Option(help="site, linker, compare, ...")] = None,
+    substrate: Annotated[str | None, typer.Option(help="as written in the run")] = None,
+    electrophile: Annotated[str | None, typer.Option(help="as written in the run")] = None,
+    since: Annotated[str | None, typer.Option(help="saved on or after, e.g. 2026-11-01")] = None,
+    limit: Annotated[str, typer.Option(help="show at most this many (newest first)")] = "20",
+    as_json: AsJson = False,
+) -> None:
+    """The runs in the store, newest first: id, when, what, and the final split."""
+
+    def body():
+        store = _open_store(db)
+        runs = store.list_runs(
+            kind=kind,
+            substrate=substrate,
+            electrophile=electrophile,
+            since=since,
+            limit=_whole(limit, "limit"),
+        )
+        if as_json:
+            rows = [r.to_dict() for r in runs]
+            sys.stdout.write(json.dumps(rows, indent=2, allow_nan=False) + "\n")
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"{len(runs)} of {store.count_runs()} runs in {store.url}")
+        table.add_column("id", justify="right")
+        table.add_column("saved (UTC)", no_wrap=True)
+        table.add_column("run", overflow="fold")
+        for name in ("SM", "mono", "bis"):  # the yields: runs show, runs export
+            table.add_column(name, justify="right")
+        for r in runs:
+            eq = "" if r.eq is None else f"{r.eq:g} eq "
+            what = f"{r.substrate or '?'} + {eq}{r.electrophile or '?'}"
+            what += f" ({r.kind})" if r.protocol is None else f" (compare: {r.protocol} best)"
+            table.add_row(
+                str(r.id),
+                r.created_at.strftime("%Y-%m-%d %H:%M"),
+                what,
+                *(
+                    f"{r.fractions[k]:.3f}" if k in r.fractions else ""
+                    for k in ("SM", "mono", "bis")
+                ),
+            )
+        Console().print(table)
+
+    _guarded(body)
+
+
 @app.command()
 @_with_core
 def workup(
@@ -752,6 +860,86 @@ def workup(
         if plot is not None:
             (write_search if search else write_workup)(result, plot)
             _note(as_json, f"plot written to {plot}")
+
+    _guarded(body)
+
+
+@runs_app.command("show")
+def runs_show(
+    run_id: Annotated[str, typer.Argument(help="the id shown by `monoselect runs list`")],
+    db: StoreUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """One run: its scenario and split (--json: the result exactly as it was saved)."""
+
+    def body():
+        run = _open_store(db).get_run(run_id)
+        if as_json:
+            sys.stdout.write(json.dumps(run.result, indent=2, allow_nan=False) + "\n")
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console()
+        head = f"run {run.id}: {run.kind}, saved {run.created_at:%Y-%m-%d %H:%M} UTC"
+        console.print(head + f" by monoselect {run.monoselect_version}", markup=False)
+        scenario = Table("scenario", "value", title="Scenario")
+        for key, value in run.scenario.items():
+            if value is not None:
+                scenario.add_row(
+                    key, json.dumps(value) if isinstance(value, dict | list) else str(value)
+                )
+        console.print(scenario)
+        split = Table(
+            "",
+            "fraction",
+            title="Final split" + (f" ({run.protocol}, best ranked)" if run.protocol else ""),
+        )
+        for key, value in run.fractions.items():
+            split.add_row(key, f"{value:.3f}")
+        split.add_row("mono yield on substrate", _percent(run.mono_yield_on_substrate))
+        split.add_row("mono yield on electrophile", _percent(run.mono_yield_on_electrophile))
+        console.print(split)
+        for title in ("assumptions", "warnings"):
+            if run.result.get(title):
+                console.print(title.capitalize(), style="bold")
+                for line in run.result[title]:
+                    console.print(f"  - {line}", markup=False, highlight=False)
+
+    _guarded(body)
+
+
+@runs_app.command("export")
+def runs_export(
+    db: StoreUrl = None,
+    format: Annotated[str, typer.Option("--format", help="json (full records) or csv")] = "json",
+    out: Annotated[Path | None, typer.Option(help="write to this file (default: print)")] = None,
+    run_id: Annotated[
+        list[str] | None, typer.Option("--id", help="only this run (repeat the option)")
+    ] = None,
+    kind: Annotated[str | None, typer.Option(help="site, linker, compare, ...")] = None,
+    substrate: Annotated[str | None, typer.Option(help="as written in the run")] = None,
+    electrophile: Annotated[str | None, typer.Option(help="as written in the run")] = None,
+    since: Annotated[str | None, typer.Option(help="saved on or after, e.g. 2026-11-01")] = None,
+    until: Annotated[str | None, typer.Option(help="saved on or before")] = None,
+) -> None:
+    """Runs as JSON or CSV, newest first.
+
+    JSON: each run's result as it was saved. CSV: one row per run, the split as columns.
+    """
+
+    def body():
+        store = _open_store(db)
+        filters = dict(kind=kind, substrate=substrate, electrophile=electrophile)
+        filters.update(since=since, until=until)
+        text = store.export(
+            "runs", format, ids=run_id or None, out=out, **({} if run_id else filters)
+        )
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            count = len(run_id) if run_id else len(store.list_runs(**filters))
+            _note(False, f"{count} runs written to {out}")
 
     _guarded(body)
 
