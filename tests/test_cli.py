@@ -46,6 +46,7 @@ def test_public_api_is_pinned():
         "Split",
         "UnknownReagent",
         "compare",
+        "depict_svg",
         "final_split",
         "load_scenario",
         "make_conditions",

@@ -25,6 +25,7 @@ ALLOWED = {
     "models": {"models", "scenario", "kinetics", "chem", "units", "errors", "results", "data"},
     "protocols": {"protocols", "models", "scenario", "results", "errors", "units", "data"},
     "comparison": {"protocols", "models", "results", "errors", "render"},
+    "web": {"__init__", "web"},  # a front end: the public API (``monoselect``) only
     "cli": None,  # the front end may use anything public
     "__init__": None,
     "__main__": None,
