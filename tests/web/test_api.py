@@ -72,9 +72,7 @@ def test_invalid_input_is_422_naming_the_field(client, path, body, field, in_fix
 
 
 def test_a_body_that_is_not_a_json_object_is_422_on_body(client):
-    r = client.post(
-        "/api/simulate", content=b"eq=1", headers={"content-type": "application/json"}
-    )
+    r = client.post("/api/simulate", content=b"eq=1", headers={"content-type": "application/json"})
     assert r.status_code == 422
     assert r.json()["field"] == "body"
     r = client.post("/api/simulate", json=[1, 2])

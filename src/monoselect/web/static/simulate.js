@@ -30,6 +30,7 @@
       image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(data.svg);
       image.hidden = false;
       image.dataset.species = data.species.map((s) => s.label).join(" ");
+      image.dataset.drawn = `${body.substrate} + ${body.electrophile}`;
       structureError.hidden = true;
     } catch (err) {
       if (seq !== previewSeq) return;
