@@ -170,3 +170,37 @@ def test_a_run_past_the_compute_limit_is_504_and_the_server_recovers(strict_serv
     assert r.status_code == 504
     assert "was stopped" in r.json()["error"]
     assert httpx.get(strict_server.url + "/api/health").status_code == 200
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_an_uploaded_scenario_file_is_read_as_the_cli_reads_it(client):
+    path = EXAMPLES / "diazepane_boc_slow_addition.yaml"
+    r = client.post("/api/scenario-file", files={"file": (path.name, path.read_bytes())})
+    assert r.status_code == 200
+    fields = r.json()["scenario"]
+    assert fields["substrate"] == "1,4-diazepane" and fields["addition_time"] == "4 h"
+    run = client.post("/api/simulate", json=fields).json()
+    cli = json.loads(run_cli("simulate", str(path), "--json").stdout)
+    assert run == cli
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "field", "says"),
+    [
+        ("twice.yaml", b"eq: 1\neq: 2\n", "scenario", "'eq' is given twice"),
+        ("bad.json", b'{"eq": ', "scenario", "cannot read bad.json"),
+        ("typo.yaml", b"eqq: 1\n", "eqq", "not a scenario field"),
+        ("notes.txt", b"eq: 1\n", "file", "not a scenario file"),
+        ("../../etc/passwd", b"eq: 1\n", "file", "passwd is not a scenario file"),
+    ],
+)
+def test_a_bad_upload_is_422_naming_the_upload_not_a_server_path(
+    client, name, content, field, says
+):
+    r = client.post("/api/scenario-file", files={"file": (name, content)})
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == field
+    assert says in r.json()["error"]
+    assert "monoselect-upload" not in r.text and "/tmp" not in r.text

@@ -117,6 +117,28 @@ def test_an_invalid_value_shows_the_field_and_the_fix(page, server):
     assert "bad" in page.get_attribute("input[name=eq]", "class")
 
 
+def test_a_scenario_file_fills_the_form_and_runs(page, server):
+    example = Path(__file__).resolve().parents[2] / "examples" / "cyclen_staged_feed.yaml"
+    page.goto(server.url + "/")
+    page.set_input_files("#scenario-file", str(example))
+    page.wait_for_selector("#file-note:not([hidden])")
+    assert "cyclen_staged_feed.yaml" in page.inner_text("#file-note")
+    assert "feed" in page.inner_text("#file-note")  # no box for a staged feed: sent as is
+    page.click("#run")
+    page.wait_for_selector("#split tr[data-species=mono]", timeout=120_000)
+    shown = {
+        tr.get_attribute("data-species"): float(tr.get_attribute("data-value"))
+        for tr in page.query_selector_all("#split tbody tr")
+    }
+    fields = httpx.post(
+        server.url + "/api/scenario-file",
+        files={"file": (example.name, example.read_bytes())},
+        timeout=60,
+    ).json()["scenario"]
+    api = httpx.post(server.url + "/api/simulate", json=fields, timeout=120).json()
+    assert shown == api["split"]["fractions"]
+
+
 def test_compare_ranks_the_protocols(page, server, tmp_path):
     page.goto(server.url + "/compare")
     page.click("#run")

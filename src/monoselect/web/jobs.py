@@ -68,6 +68,37 @@ def structure(payload: dict, progress: Progress) -> dict:
     return {"svg": depict_svg(table.species), "species": rows}
 
 
+def scenario_file(payload: dict, progress: Progress) -> dict:
+    """An uploaded scenario file read exactly as ``monoselect simulate FILE`` reads it.
+
+    The text goes to a private temporary file (users never name a path on the server); only
+    the upload's suffix picks JSON or YAML. Messages name the upload, not the temporary path.
+    The answer holds the fields the file set, as written, for the form.
+    """
+    import re
+    import tempfile
+    from pathlib import Path
+
+    from monoselect import InvalidInput, MonoselectError, load_scenario
+
+    name = Path(str(payload.get("name") or "scenario.yaml")).name
+    shown = re.sub(r"[^\w.,+ -]", "_", name)[:80] or "scenario.yaml"
+    suffix = Path(shown).suffix.lower()
+    if suffix not in (".yaml", ".yml", ".json"):
+        raise InvalidInput(
+            f"{shown} is not a scenario file", field="file", fix="upload a .yaml or .json file"
+        )
+    with tempfile.TemporaryDirectory(prefix="monoselect-upload-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(payload.get("content", b""))
+        try:
+            scenario = load_scenario(path)
+        except MonoselectError as exc:
+            message = exc.message.replace(str(path), shown)
+            raise type(exc)(message, field=exc.field, fix=exc.fix) from None
+    return {"name": shown, "scenario": scenario.model_dump(mode="json", exclude_unset=True)}
+
+
 def warm() -> None:
     """Load RDKit, SciPy and the compiled integrator before the first request needs them."""
     simulate({}, lambda done, total: None)
@@ -77,4 +108,5 @@ JOBS: dict[str, Callable[[dict, Progress], dict]] = {
     "simulate": simulate,
     "compare": compare,
     "structure": structure,
+    "scenario_file": scenario_file,
 }

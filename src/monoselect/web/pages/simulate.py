@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from monoselect.web.common import JOB_PATTERN, ErrorBody, fields_doc, render, run_job
@@ -75,3 +75,18 @@ async def structure_api(
     ],
 ) -> dict:
     return await run_job(request, "structure", body, None)
+
+
+@router.post(
+    "/api/scenario-file",
+    summary="Read an uploaded scenario file",
+    description="Multipart upload `file` (.yaml, .yml or .json, as for `monoselect simulate "
+    "FILE`), validated exactly as the command line does. Returns the fields the file sets, "
+    "as written, ready to send to `/api/simulate`.",
+    responses=ERRORS,
+    tags=["simulate"],
+)
+async def scenario_file_api(request: Request, file: UploadFile) -> dict:
+    content = await file.read()
+    payload = {"name": file.filename or "scenario.yaml", "content": content}
+    return await run_job(request, "scenario_file", payload, None)

@@ -103,13 +103,51 @@
     plot(data);
   }
 
+  // a scenario file fills the form; what the form has no box for (feed, steric, linker...)
+  // is kept and sent with the run
+  let extras = {};
+  const fileNote = document.getElementById("file-note");
+  document.getElementById("scenario-file").addEventListener("change", async (event) => {
+    const file = event.target.files[0];
+    if (!file) return;
+    const data = new FormData();
+    data.append("file", file);
+    monoselect.showError(form, errorBox, null);
+    try {
+      const r = await fetch("/api/scenario-file", { method: "POST", body: data });
+      const answer = await r.json();
+      if (!r.ok) throw answer;
+      extras = {};
+      for (const input of form.querySelectorAll("input[name]")) {
+        if (input.type === "checkbox") input.checked = false;
+        else input.value = "";
+      }
+      for (const [key, value] of Object.entries(answer.scenario)) {
+        const input = form.querySelector(`input[name="${CSS.escape(key)}"]`);
+        if (key === "mode") form.inverse.checked = value === "inverse";
+        else if (input && (typeof value !== "object" || value === null)) input.value = String(value);
+        else extras[key] = value;
+      }
+      const kept = Object.keys(extras);
+      fileNote.hidden = false;
+      fileNote.textContent = `from ${answer.name}` +
+        (kept.length ? `; also sent with the run: ${kept.join(", ")}` : "");
+      preview();
+    } catch (err) {
+      monoselect.showError(form, errorBox, err);
+    } finally {
+      event.target.value = "";
+    }
+  });
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const button = document.getElementById("run");
     button.disabled = true;
     monoselect.showError(form, errorBox, null);
     try {
-      show(await monoselect.runJob("/api/simulate", monoselect.formBody(form), status));
+      const body = { ...extras, ...monoselect.formBody(form) };
+      show(await monoselect.runJob("/api/simulate", body, status));
     } catch (err) {
       monoselect.showError(form, errorBox, err);
     } finally {
