@@ -154,3 +154,27 @@ def test_the_api_docs_render_offline(page, server):
     page.goto(server.url + "/docs")
     page.wait_for_selector("#swagger-ui .opblock", timeout=30_000)
     assert page.locator(".opblock").count() >= 3
+
+
+def test_the_structure_editor_loads_from_the_package(page, server, tmp_path):
+    page.goto(server.url + "/")
+    page.fill("input[name=substrate]", "C1CNCCN1")
+    page.click("#draw")
+    page.wait_for_function("window.monoselectEditor !== undefined", timeout=30_000)
+    assert page.locator("#editor canvas").count() >= 1
+    drawn = page.evaluate("window.monoselectEditor.editor.getMolecule().toSmiles()")
+    same = page.evaluate("window.monoselectEditor.OCL.Molecule.fromSmiles('N1CCNCC1').toSmiles()")
+    assert drawn == same  # the typed SMILES was loaded into the editor
+    page.screenshot(path=str(tmp_path / "editor.png"))
+    # a user's edit (a tool of the toolbar, then a click on the canvas) reaches the box and
+    # the server's preview
+    box = page.locator("#editor").bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 275)
+    page.mouse.click(box["x"] + 232, box["y"] + 200)
+    page.wait_for_function("document.querySelector('input[name=substrate]').value !== 'C1CNCCN1'")
+    typed = page.input_value("input[name=substrate]")
+    page.wait_for_function(
+        """(typed) => document.getElementById('structure').dataset.drawn === typed + ' + Boc2O'
+            || !document.getElementById('structure-error').hidden""",
+        arg=typed,
+    )

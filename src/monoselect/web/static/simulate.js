@@ -46,6 +46,28 @@
     });
   }
 
+  // the optional editor: OpenChemLib, shipped in the package, loaded on first use only
+  let editor = null;
+  document.getElementById("draw").addEventListener("click", async () => {
+    const box = document.getElementById("editor-box");
+    box.hidden = !box.hidden;
+    if (box.hidden || editor) return;
+    const OCL = await import("/static/vendor/openchemlib.js");
+    editor = new OCL.CanvasEditor(document.getElementById("editor"), { initialMode: "molecule" });
+    try {
+      editor.setMolecule(OCL.Molecule.fromSmiles(form.substrate.value.trim()));
+    } catch (e) { /* a name, not a SMILES: start empty */ }
+    editor.setOnChangeListener(({ isUserEvent }) => {
+      if (!isUserEvent) return;
+      const smiles = editor.getMolecule().toSmiles();
+      if (!smiles || smiles === form.substrate.value) return;
+      form.substrate.value = smiles;
+      clearTimeout(previewTimer);
+      previewTimer = setTimeout(preview, 350);
+    });
+    window.monoselectEditor = { editor, OCL }; // for the browser test
+  });
+
   function timeAxis(seconds) {
     const end = seconds[seconds.length - 1] || 0;
     if (end >= 7200) return [seconds.map((t) => t / 3600), "time (h)"];
