@@ -204,3 +204,31 @@ def test_a_bad_upload_is_422_naming_the_upload_not_a_server_path(
     assert r.json()["field"] == field
     assert says in r.json()["error"]
     assert "monoselect-upload" not in r.text and "/tmp" not in r.text
+
+
+def test_progress_is_reported_while_a_comparison_runs(server):
+    """The page polls this to say how many protocols are done; gone once the answer is in."""
+    import random
+    import threading
+
+    job = f"test{random.randrange(10**12)}"
+    answer = {}
+
+    def run():
+        body = {"substrate": "1,4-diazepane", "eq": round(random.uniform(0.9, 1.3), 6)}
+        answer["r"] = httpx.post(f"{server.url}/api/compare?job={job}", json=body, timeout=120)
+
+    seen = []
+    thread = threading.Thread(target=run)
+    thread.start()
+    with httpx.Client(base_url=server.url) as c:
+        while thread.is_alive():
+            r = c.get(f"/api/progress/{job}")
+            if r.status_code == 200:
+                seen.append(r.json())
+    thread.join()
+    assert answer["r"].status_code == 200
+    assert seen, "no progress was seen while the comparison ran"
+    assert all(0 <= p["done"] <= p["total"] or p["total"] == 0 for p in seen)
+    assert seen[-1]["elapsed_s"] >= 0
+    assert httpx.get(f"{server.url}/api/progress/{job}").status_code == 404
