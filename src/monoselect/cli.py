@@ -561,6 +561,8 @@ def serve(
         if workers is not None:
             options["workers"] = workers
         _note(False, f"monoselect on http://{host}:{port}/ (Ctrl-C stops it)")
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            _note(False, f"note: listening on {host}: other machines can reach this page")
         run_server(host=host, port=port, settings=Settings(**options))
 
     _guarded(body)

@@ -50,8 +50,12 @@ def _error(status: int, message: str, field=None, fix=None, kind=None):
     )
 
 
-def create_app(settings: Settings | None = None):
-    """The app with its worker pool started and stopped by the server's lifespan."""
+def create_app(settings: Settings | None = None, pool=None):
+    """The app with its worker pool started and stopped by the server's lifespan.
+
+    ``pool``: anything with ``start``, ``close`` and ``run(name, payload, on_progress)``
+    (default: worker processes per ``settings``), so a test or another executor can stand in.
+    """
     from fastapi import FastAPI, Request
     from fastapi.exceptions import RequestValidationError
     from fastapi.openapi.docs import get_swagger_ui_html
@@ -86,7 +90,9 @@ def create_app(settings: Settings | None = None):
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.pool = WorkerPool(settings.workers, settings.compute_seconds, settings.queue_seconds)
+    app.state.pool = pool or WorkerPool(
+        settings.workers, settings.compute_seconds, settings.queue_seconds
+    )
     app.state.progress = {}
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
 
