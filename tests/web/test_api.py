@@ -77,6 +77,9 @@ def test_a_body_that_is_not_a_json_object_is_422_on_body(client):
     assert r.json()["field"] == "body"
     r = client.post("/api/simulate", json=[1, 2])
     assert r.status_code == 422
+    deep = b"[" * 100_000 + b"]" * 100_000
+    r = client.post("/api/simulate", content=deep, headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.json()["field"] == "body"
 
 
 def test_no_file_paths_are_read_from_users(client):

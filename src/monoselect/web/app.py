@@ -140,6 +140,10 @@ def create_app(settings: Settings | None = None, pool=None):
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
+        if exc.status_code == 400:  # FastAPI could not parse the body (e.g. nested too deep)
+            return _error(
+                422, "the body could not be read", "body", "send one JSON object", "InvalidInput"
+            )
         return _error(exc.status_code, str(exc.detail), kind="HTTPError")
 
     for router in routers():
