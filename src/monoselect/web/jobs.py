@@ -35,14 +35,12 @@ def structure(payload: dict, progress: Progress) -> dict:
     Drawn by RDKit on the server (no drawing code in the browser); the same species table
     as ``monoselect species`` so a SMILES the simulation would refuse is refused here too.
     """
-    from monoselect import depict_svg, species_table
+    from monoselect import InvalidInput, depict_svg, species_table
 
     data = dict(payload)
     substrate = data.pop("substrate", None) or "1,4-diazepane"
     electrophile = data.pop("electrophile", None) or "Boc2O"
     if data:
-        from monoselect import InvalidInput
-
         key = next(iter(data))
         raise InvalidInput(
             f"{key!r} is not a structure field",
@@ -51,8 +49,6 @@ def structure(payload: dict, progress: Progress) -> dict:
         )
     for field, value in (("substrate", substrate), ("electrophile", electrophile)):
         if not isinstance(value, str):
-            from monoselect import InvalidInput
-
             raise InvalidInput(f"{field} must be text, got {value!r}", field=field)
     table = species_table(substrate, electrophile)
     rows = [
