@@ -97,8 +97,7 @@
       ...layout,
       yaxis: { title: { text: "fraction of diamine units" }, range: [0, 1.02] },
       margin: { l: 60, r: 10, t: 30, b: 50 },
-      legend: { orientation: "h", y: 1.1 },
-      title: { text: course ? "over time" : "final split", font: { size: 14 } },
+      legend: { orientation: "h", y: 1.12 },
     }, { displaylogo: false, responsive: true });
   }
 
