@@ -50,6 +50,7 @@ def test_public_api_is_pinned():
         "UnknownRecord",
         "WorkupResult",
         "compare",
+        "depict_svg",
         "final_split",
         "ion_table",
         "load_scenario",

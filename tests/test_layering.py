@@ -53,6 +53,7 @@ ALLOWED = {
     },
     # the store reads scenarios and times as the command line does; __init__ for __version__
     "store": {"store", "scenario", "units", "errors", "__init__"},
+    "web": {"__init__", "web"},  # a front end: the public API (``monoselect``) only
     "cli": None,  # the front end may use anything public
     "__init__": None,
     "__main__": None,

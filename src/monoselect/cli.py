@@ -672,6 +672,50 @@ def troubleshoot(
     _guarded(body)
 
 
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    host: Annotated[
+        str, typer.Option(help="address to listen on (default: this machine only)")
+    ] = "127.0.0.1",
+    workers: Annotated[
+        int | None, typer.Option(help="simulation worker processes (default: up to 2)")
+    ] = None,
+    rate_limit: Annotated[
+        int, typer.Option(help="API requests per minute per client (0: no limit)")
+    ] = 120,
+    compute_seconds: Annotated[
+        float, typer.Option(help="longest computation per request, seconds")
+    ] = 60.0,
+) -> None:
+    """Open the page in a browser: simulate and compare, with a JSON API (docs at /docs).
+
+    Listens on 127.0.0.1 only unless --host says otherwise; nothing is fetched from the
+    network (plotly.js, the API docs and the structures are served from this machine).
+    """
+    from monoselect.errors import InvalidInput
+
+    def body():
+        from monoselect.web import Settings, serve as run_server
+
+        if not 0 < port < 65536:
+            raise InvalidInput(f"port must be 1-65535, got {port}", field="port")
+        if workers is not None and not 1 <= workers <= 64:
+            raise InvalidInput(f"workers must be 1-64, got {workers}", field="workers")
+        if rate_limit < 0 or not compute_seconds > 0:
+            field = "rate_limit" if rate_limit < 0 else "compute_seconds"
+            raise InvalidInput(f"{field} must be positive", field=field)
+        options = dict(requests_per_minute=rate_limit, compute_seconds=compute_seconds)
+        if workers is not None:
+            options["workers"] = workers
+        _note(False, f"monoselect on http://{host}:{port}/ (Ctrl-C stops it)")
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            _note(False, f"note: listening on {host}: other machines can reach this page")
+        run_server(host=host, port=port, settings=Settings(**options))
+
+    _guarded(body)
+
+
 # --- the store: `--save` on simulate/compare, and `monoselect runs list/show/export` --------
 
 runs_app = typer.Typer(help="Runs kept with --save: list them, show one, export them.")

@@ -1,0 +1,32 @@
+"""The pages, one module each: an HTML route, its JSON API and a template.
+
+A new page (fit, troubleshoot, advise, procedure, report) is one more module here with a
+``router``, one template, and one line in ``PAGES``; the navigation follows ``NAV``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    module: str  # monoselect.web.pages.<module> holds ``router``
+    path: str  # the HTML page
+    title: str  # in the navigation
+
+
+PAGES: tuple[Page, ...] = (
+    Page("simulate", "/", "Simulate"),
+    Page("compare", "/compare", "Compare"),
+)
+
+NAV = tuple((p.path, p.title) for p in PAGES)
+
+
+def routers():
+    """Each page's FastAPI router, in navigation order."""
+    import importlib
+
+    for page in PAGES:
+        yield importlib.import_module(f"monoselect.web.pages.{page.module}").router

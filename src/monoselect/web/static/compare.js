@@ -1,0 +1,53 @@
+// The compare page: run every applicable protocol, show the ranking and a bar chart.
+"use strict";
+
+(() => {
+  const form = document.getElementById("compare-form");
+  const status = document.getElementById("status");
+  const errorBox = document.getElementById("error");
+
+  function show(data) {
+    document.getElementById("ranked-by").textContent = `by ${data.ranked_by}`;
+    const tbody = document.querySelector("#ranking tbody");
+    tbody.replaceChildren();
+    data.ranking.forEach((r, i) => {
+      const tr = monoselect.row(tbody, [
+        String(i + 1), r.label, monoselect.percent(r.mono_yield_on_substrate),
+        monoselect.percent(r.mono_yield_on_electrophile), monoselect.percent(r.bis),
+        monoselect.percent(r.sm_left), monoselect.duration(r.time_s), String(r.steps),
+        (r.notes || []).join("; "),
+      ]);
+      tr.dataset.protocol = r.protocol;
+    });
+    const failed = document.getElementById("failed");
+    failed.hidden = data.failed.length === 0;
+    failed.textContent = data.failed.map((f) => `${f.protocol} could not run: ${f.error}`).join("\n");
+    const labels = data.ranking.map((r) => r.label);
+    Plotly.newPlot("plot", [
+      { x: labels, y: data.ranking.map((r) => r.mono_yield_on_substrate), name: "mono on diamine", type: "bar" },
+      { x: labels, y: data.ranking.map((r) => r.mono_yield_on_electrophile), name: "mono on electrophile", type: "bar" },
+      { x: labels, y: data.ranking.map((r) => r.bis), name: "bis", type: "bar", marker: { color: "#d62728" } },
+    ], {
+      barmode: "group",
+      yaxis: { title: { text: "fraction" }, range: [0, 1.02] },
+      margin: { l: 60, r: 10, t: 30, b: 80 },
+      legend: { orientation: "h", y: 1.12 },
+    }, { displaylogo: false, responsive: true });
+    monoselect.downloadLink(document.getElementById("download"), data);
+    document.getElementById("result").hidden = false;
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = document.getElementById("run");
+    button.disabled = true;
+    monoselect.showError(form, errorBox, null);
+    try {
+      show(await monoselect.runJob("/api/compare", monoselect.formBody(form), status));
+    } catch (err) {
+      monoselect.showError(form, errorBox, err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+})();

@@ -1,0 +1,114 @@
+// Shared by every page: read a form, run a job with progress, show an error by its field.
+"use strict";
+
+const monoselect = (() => {
+  // the non-empty fields of a form, as the JSON body the API takes (the CLI's flags)
+  function formBody(form) {
+    const body = {};
+    for (const input of form.querySelectorAll("input, select")) {
+      if (!input.name) continue;
+      if (input.type === "checkbox") {
+        if (input.name === "inverse" && input.checked) body.mode = "inverse";
+        continue;
+      }
+      const value = input.value.trim();
+      if (value !== "") body[input.name] = value;
+    }
+    return body;
+  }
+
+  function duration(seconds) {
+    if (seconds == null) return "";
+    if (seconds >= 7200) return (seconds / 3600).toFixed(1) + " h";
+    if (seconds >= 120) return (seconds / 60).toFixed(1) + " min";
+    return seconds.toFixed(1) + " s";
+  }
+
+  function percent(x) {
+    return x == null ? "n/a" : (100 * x).toFixed(1) + " %";
+  }
+
+  function showError(form, box, err) {
+    for (const bad of form.querySelectorAll(".bad")) bad.classList.remove("bad");
+    if (!err) {
+      box.hidden = true;
+      box.textContent = "";
+      return;
+    }
+    box.hidden = false;
+    box.textContent = err.error || err.message || String(err);
+    box.dataset.field = err.field || "";
+    const name = (err.field || "").split(".")[0];
+    const input = name && form.querySelector(`[name="${CSS.escape(name)}"]`);
+    if (input) {
+      input.classList.add("bad");
+      input.focus();
+    }
+  }
+
+  // POST body to url; after a second, say what is running (and how far, when it reports)
+  async function runJob(url, body, status) {
+    const job = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) =>
+      b.toString(16).padStart(2, "0")).join("");
+    const started = performance.now();
+    let timer = null;
+    const tick = async () => {
+      const elapsed = ((performance.now() - started) / 1000).toFixed(0);
+      let text = `running... ${elapsed} s`;
+      try {
+        const r = await fetch(`/api/progress/${job}`);
+        if (r.ok) {
+          const p = await r.json();
+          if (p.total > 0) text = `running... ${p.done} of ${p.total} done, ${elapsed} s`;
+        }
+      } catch (e) { /* the answer is on its way */ }
+      if (timer !== null) status.textContent = text;
+    };
+    status.textContent = "";
+    status.classList.add("busy");
+    timer = setTimeout(function again() { tick(); timer = setTimeout(again, 500); }, 1000);
+    try {
+      const response = await fetch(`${url}?job=${job}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      const data = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
+      if (!response.ok) throw data;
+      return data;
+    } finally {
+      clearTimeout(timer);
+      timer = null;
+      status.classList.remove("busy");
+      status.textContent = `done in ${((performance.now() - started) / 1000).toFixed(1)} s`;
+    }
+  }
+
+  function row(tbody, cells) {
+    const tr = document.createElement("tr");
+    for (const cell of cells) {
+      const td = document.createElement("td");
+      td.textContent = cell;
+      tr.appendChild(td);
+    }
+    tbody.appendChild(tr);
+    return tr;
+  }
+
+  function list(ul, items) {
+    ul.replaceChildren();
+    for (const text of items.length ? items : ["none"]) {
+      const li = document.createElement("li");
+      li.textContent = text;
+      ul.appendChild(li);
+    }
+  }
+
+  function downloadLink(a, data) {
+    if (a.href) URL.revokeObjectURL(a.href);
+    a.href = URL.createObjectURL(
+      new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }));
+  }
+
+  return { formBody, duration, percent, showError, runJob, row, list, downloadLink };
+})();

@@ -1,0 +1,180 @@
+"""End to end in headless Chromium (the distribution's /usr/bin/chromium, driven by
+Playwright; no browser is downloaded): type a SMILES, run, see the plot and the split.
+Any request that leaves 127.0.0.1 fails the test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="no chromium: run scripts/system-packages.sh (installs the distribution's)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page on the server; every request it makes is checked to stay local."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    outside: list[str] = []
+
+    def guard(route):
+        host = urlparse(route.request.url).hostname
+        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1",):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not outside, f"requests left 127.0.0.1: {outside}"
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def test_type_a_smiles_run_and_see_the_plot_and_the_split(page, server, tmp_path):
+    page.goto(server.url + "/")
+    page.fill("input[name=substrate]", "C1CNCCNC1")  # 1,4-diazepane as SMILES
+    page.fill("input[name=electrophile]", "Boc2O")
+    page.fill("input[name=eq]", "1.0")
+    page.fill("input[name=addition_time]", "4 h")
+    page.fill("input[name=feed_conc]", "1 M")
+    # the structure as typed, drawn by the server
+    page.wait_for_function(
+        "document.getElementById('structure').dataset.drawn === 'C1CNCCNC1 + Boc2O'"
+    )
+    assert page.get_attribute("#structure", "data-species") == "SM mono bis"
+    page.click("#run")
+    page.wait_for_selector("#split tr[data-species=mono]", timeout=120_000)
+    page.wait_for_selector("#plot .main-svg")
+    shown = {
+        tr.get_attribute("data-species"): float(tr.get_attribute("data-value"))
+        for tr in page.query_selector_all("#split tbody tr")
+    }
+    api = httpx.post(
+        server.url + "/api/simulate",
+        json={
+            "substrate": "C1CNCCNC1",
+            "electrophile": "Boc2O",
+            "eq": "1.0",
+            "addition_time": "4 h",
+            "feed_conc": "1 M",
+            "conc": "0.2 M",
+        },
+        timeout=120,
+    ).json()
+    assert shown == api["split"]["fractions"]
+    # one line per species in the time course
+    assert page.locator("#plot .scatterlayer .trace").count() == 3
+    assert "61.5 %" in page.inner_text("#split")  # the README's example: 61.5 % mono
+    shot = Path(os.environ.get("MONOSELECT_SCREENSHOTS", tmp_path)) / "serve.png"
+    page.screenshot(path=str(shot), full_page=True)  # README's docs/serve.png is made so
+    print(f"screenshot: {shot}")
+    assert shot.stat().st_size > 10_000
+
+
+def test_an_invalid_value_shows_the_field_and_the_fix(page, server):
+    page.goto(server.url + "/")
+    page.fill("input[name=eq]", "-1")
+    page.click("#run")
+    page.wait_for_selector("#error:not([hidden])")
+    assert page.get_attribute("#error", "data-field") == "eq"
+    assert "field: eq" in page.inner_text("#error")
+    assert "bad" in page.get_attribute("input[name=eq]", "class")
+
+
+def test_a_scenario_file_fills_the_form_and_runs(page, server):
+    example = Path(__file__).resolve().parents[2] / "examples" / "cyclen_staged_feed.yaml"
+    page.goto(server.url + "/")
+    page.set_input_files("#scenario-file", str(example))
+    page.wait_for_selector("#file-note:not([hidden])")
+    assert "cyclen_staged_feed.yaml" in page.inner_text("#file-note")
+    assert "feed" in page.inner_text("#file-note")  # no box for a staged feed: sent as is
+    page.click("#run")
+    page.wait_for_selector("#split tr[data-species=mono]", timeout=120_000)
+    shown = {
+        tr.get_attribute("data-species"): float(tr.get_attribute("data-value"))
+        for tr in page.query_selector_all("#split tbody tr")
+    }
+    fields = httpx.post(
+        server.url + "/api/scenario-file",
+        files={"file": (example.name, example.read_bytes())},
+        timeout=60,
+    ).json()["scenario"]
+    api = httpx.post(server.url + "/api/simulate", json=fields, timeout=120).json()
+    assert shown == api["split"]["fractions"]
+
+
+def test_compare_ranks_the_protocols(page, server, tmp_path):
+    page.goto(server.url + "/compare")
+    page.click("#run")
+    page.wait_for_selector("#ranking tbody tr", timeout=120_000)
+    page.wait_for_selector("#plot .main-svg")
+    rows = page.query_selector_all("#ranking tbody tr")
+    assert len(rows) >= 5
+    assert rows[0].get_attribute("data-protocol")
+    page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
+
+
+def test_the_api_docs_render_offline(page, server):
+    page.goto(server.url + "/docs")
+    page.wait_for_selector("#swagger-ui .opblock", timeout=30_000)
+    assert page.locator(".opblock").count() >= 3
+
+
+def test_the_structure_editor_loads_from_the_package(page, server, tmp_path):
+    page.goto(server.url + "/")
+    page.fill("input[name=substrate]", "C1CNCCN1")
+    page.click("#draw")
+    page.wait_for_function("window.monoselectEditor !== undefined", timeout=30_000)
+    assert page.locator("#editor canvas").count() >= 1
+    drawn = page.evaluate("window.monoselectEditor.editor.getMolecule().toSmiles()")
+    same = page.evaluate("window.monoselectEditor.OCL.Molecule.fromSmiles('N1CCNCC1').toSmiles()")
+    assert drawn == same  # the typed SMILES was loaded into the editor
+    page.screenshot(path=str(tmp_path / "editor.png"))
+    # a user's edit (a tool of the toolbar, then a click on the canvas) reaches the box and
+    # the server's preview
+    box = page.locator("#editor").bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 275)
+    page.mouse.click(box["x"] + 232, box["y"] + 200)
+    page.wait_for_function("document.querySelector('input[name=substrate]').value !== 'C1CNCCN1'")
+    typed = page.input_value("input[name=substrate]")
+    page.wait_for_function(
+        """(typed) => document.getElementById('structure').dataset.drawn === typed + ' + Boc2O'
+            || !document.getElementById('structure-error').hidden""",
+        arg=typed,
+    )
