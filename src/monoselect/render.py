@@ -242,7 +242,7 @@ def linker(result) -> Group:
             names.get(sp.category, sp.category),
             sp.formula,
             f"{sp.mw:.2f}",
-            f"{sp.mz_h:.4f}",
+            f"{sp.mz_h:.4f}" + ("" if sp.ion == "[M+H]+" else f" {sp.ion}"),
             str(sp.ring_atoms or "-"),
             f"{share:.1%}" if sp.n_a else "-",
         )
