@@ -811,7 +811,16 @@ def species_basicity(
             pka, w, origin = exact
             return Basicity(basic, tuple(pka), w, origin, False)
         b = _estimate_at(Basicity(basic, est.pka, est.w, est.origin, True), temp_c)
-        return _with_fixed_charges(b, mol, atoms, tuple(where[q] for q in quats), inc)
+        # the substrate's own site-site w (measured where the table has the diamine) for a
+        # charge that sits on one of its sites, else the per-path increment
+        known = {
+            (i, q): parent.w[parent.sites.index(i)][parent.sites.index(q)]
+            for i in basic
+            for q in quats
+            if i in parent.sites and q in parent.sites
+        }
+        pairs = [[known.get((i, q)) for q in quats] for i in basic]
+        return _with_fixed_charges(b, mol, atoms, tuple(where[q] for q in quats), inc, pairs)
     # no structure to read: the parent's sites shifted by the substituent increments
     from rdkit import Chem
 
@@ -843,15 +852,27 @@ def species_basicity(
     return Basicity(basic, tuple(pka), w, origin, True)
 
 
-def _with_fixed_charges(b: Basicity, mol, atoms, charged, inc: Increments) -> Basicity:
-    """``b`` with every site lowered by the interaction with each quaternary N+ in
-    ``charged`` (atoms of ``mol``), taken equal to that of a proton on an amine N there."""
+def _with_fixed_charges(b: Basicity, mol, atoms, charged, inc: Increments, pairs=None) -> Basicity:
+    """``b`` with every site lowered by each quaternary N+ in ``charged`` (atoms of ``mol``)
+    as a protonated amine N there would lower it: the through-bond pull of an amine N (which
+    the estimate, reading only neutral N, left out) plus the site-site interaction w
+    (``pairs[i][j]`` where known, else the per-path increment), so a quaternised piperazine
+    N leaves the other N near piperazine's second pKa."""
     if not charged:
         return b
-    shifts = [sum(inc.pair_interaction(path_lengths(mol, a, q)) for q in charged) for a in atoms]
+    shifts = []
+    for i, a in enumerate(atoms):
+        x = 0.0
+        for j, q in enumerate(charged):
+            paths = path_lengths(mol, a, q)
+            w = pairs[i][j] if pairs is not None and pairs[i][j] is not None else None
+            x += (inc.pair_interaction(paths) if w is None else w) - inc.substituent_shift(
+                "amine", paths
+            )
+        shifts.append(x)
     origin = (
         f"{b.origin}; lowered by {', '.join(f'{x:.2f}' for x in shifts)} for the quaternary "
-        "N+ (its fixed charge taken as a proton on that N, same through-bond w)"
+        "N+ (taken as a protonated amine N there: its through-bond pull and the site-site w)"
     )
     return Basicity(
         b.sites, tuple(p - x for p, x in zip(b.pka, shifts, strict=True)), b.w, origin, True
