@@ -53,6 +53,11 @@ CORE: dict[str, tuple[type, str]] = {
         str,
         "steric factor (0-1]: per alpha substituent, e.g. 0.1, or per site, e.g. 'N1=0.1'",
     ),
+    "over_alkylation": (
+        str,
+        "multiplier on further alkylation of an alkylated N (NHR -> NR2 -> NR3+, a linker end "
+        "closing on its own N); 0 = off",
+    ),
 }
 # a flag from one of these groups drops the file's value of the others
 EXCLUSIVE = (("kappa", "rho"),)

@@ -15,14 +15,16 @@ def _species_table(species) -> Table:
         table.add_column(col, justify="right" if col in ("MW", "[M+H]+", "[M+2H]2+") else "left")
     for s in species:
         iso = " ".join(f"M+{o}:{p:.2f}" for o, p in s.isotopes) or "-"
+        # a quaternary cation is seen as itself: its ions are named where they differ
+        ion1, ion2 = getattr(s, "ions", ("[M+H]+", "[M+2H]2+"))
         _row(
             table,
             s.label,
             s.smiles,
             s.formula,
             f"{s.mw:.2f}",
-            f"{s.mz_h:.4f}",
-            f"{s.mz_2h:.4f}",
+            f"{s.mz_h:.4f}" + ("" if ion1 == "[M+H]+" else f" {ion1}"),
+            f"{s.mz_2h:.4f}" + ("" if ion2 == "[M+2H]2+" else f" {ion2}"),
             iso,
         )
     return table
@@ -71,12 +73,26 @@ def site(result) -> Group:
             + f", {s.temperature_c():g} degC"
         )
     )
-    out.append(_markup("[bold]Fraction of substrate units over time[/]"))
+    import numpy as np
+
+    # with over-alkylation the species are many: the time course shows the split categories
+    columns, fractions = list(o.labels), o.fractions
+    categories = result.table.network.categories
+    if any(c in ("over", "quat") for c in categories):
+        columns = list(dict.fromkeys(categories))
+        pick = np.array([[c == name for c in categories] for name in columns], dtype=float)
+        fractions = o.fractions @ pick.T
+    key = " (over: an N with two groups; quat: a quaternised N)"
+    out.append(
+        _markup(
+            "[bold]Fraction of substrate units over time[/]"
+            + (key if fractions is not o.fractions else "")
+        )
+    )
     table = Table()
     table.add_column("time", justify="right")
-    for label in o.labels:
+    for label in columns:
         table.add_column(label, justify="right")
-    import numpy as np
 
     end = float(o.time[-1])
     marks = (
@@ -88,7 +104,7 @@ def site(result) -> Group:
         when = (
             f"{t / 3600:.3g} h" if t >= 3600 else f"{t / 60:.3g} min" if t >= 60 else f"{t:.3g} s"
         )
-        _row(table, when, *(f"{v:.3f}" for v in o.fractions[i]))
+        _row(table, when, *(f"{v:.3f}" for v in fractions[i]))
     out.append(table)
     summary = Table(show_header=False)
     _row(summary, "mono yield on substrate", f"{o.mono_yield_on_substrate:.1%}")
@@ -226,7 +242,7 @@ def linker(result) -> Group:
             names.get(sp.category, sp.category),
             sp.formula,
             f"{sp.mw:.2f}",
-            f"{sp.mz_h:.4f}",
+            f"{sp.mz_h:.4f}" + ("" if sp.ion == "[M+H]+" else f" {sp.ion}"),
             str(sp.ring_atoms or "-"),
             f"{share:.1%}" if sp.n_a else "-",
         )

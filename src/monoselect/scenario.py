@@ -337,6 +337,11 @@ class Scenario(_Spec):
         description="steric factor (0-1]: per alpha substituent, e.g. 0.1, or per site, "
         "e.g. {N1: 0.1}; replaces the class's assumed value",
     )
+    over_alkylation: float | None = Field(
+        None,
+        description="multiplier (>= 0) on every alkylation step at an N that already carries "
+        "a group (NHR -> NR2 -> NR3+, and a linker end closing on its own N); 0 = off",
+    )
     linker: LinkerSpec | None = Field(None, description="bifunctional electrophiles")
     resin: ResinSpec | None = Field(None, description="run on 2-chlorotrityl resin")
     reductive: ReductiveSpec | None = Field(None, description="reductive amination")
@@ -419,6 +424,16 @@ class Scenario(_Spec):
             return out
         return _steric_value(v, example)
 
+    @field_validator("over_alkylation")
+    @classmethod
+    def _over_ok(cls, v):
+        if v is not None and not (0 <= v <= MAX_RATIO and math.isfinite(v)):
+            raise ValueError(
+                f"must be 0-{MAX_RATIO:g} (a multiplier on further alkylation steps; 0 = off), "
+                f"got {v:g}"
+            )
+        return v
+
     @field_validator("stop_conversion")
     @classmethod
     def _conversion_ok(cls, v):
@@ -433,7 +448,15 @@ class Scenario(_Spec):
         return self
 
     @field_validator(
-        "eq", "substrate_eq", "acid_eq", "base_eq", "kappa", "rho", "stop_conversion", mode="before"
+        "eq",
+        "substrate_eq",
+        "acid_eq",
+        "base_eq",
+        "kappa",
+        "rho",
+        "stop_conversion",
+        "over_alkylation",
+        mode="before",
     )
     @classmethod
     def _not_a_switch(cls, v, info):
@@ -613,6 +636,7 @@ class Scenario(_Spec):
             "rho": self.rho,
             "k_L_per_mol_s": self.rate_constant(),
             "steric": dict(self.steric) if isinstance(self.steric, dict) else self.steric,
+            "over_alkylation": self.over_alkylation,
         }
         for part in ("linker", "resin", "reductive", "mixing"):
             spec = getattr(self, part)

@@ -14,7 +14,17 @@ from functools import lru_cache
 
 from monoselect.data import load_yaml
 
-__all__ = ["RateTerm", "ReagentRate", "leaving_group_factor", "reagent_rate"]
+__all__ = [
+    "ALKYLATING_CLASSES",
+    "OverAlkylation",
+    "RateTerm",
+    "ReagentRate",
+    "leaving_group_factor",
+    "n_class",
+    "over_alkylation",
+    "reagent_rate",
+    "step_factor",
+]
 
 ALKYLATING_CLASSES = ("alkyl_halide", "alkyl_sulfonate")
 
@@ -129,3 +139,74 @@ def reagent_rate(class_name: str, mol) -> ReagentRate | None:
     for symbol, factor, _ in ends:  # two ends of one leaving group: the faster one
         per_symbol[symbol] = max(factor, per_symbol.get(symbol, 0.0))
     return ReagentRate(fastest[1], fastest[2], tuple(sorted(per_symbol.items())))
+
+
+# --- over-alkylation: counting N-H, not N -------------------------------------------------
+
+_N_CLASSES = {1: "primary", 2: "secondary", 3: "tertiary"}
+
+
+def n_class(carbons: int) -> str:
+    """primary / secondary / tertiary for an amine N with ``carbons`` carbon neighbours."""
+    return _N_CLASSES.get(max(1, min(carbons, 3)))
+
+
+def step_factor(attacked: str, carbon: str) -> RateTerm:
+    """Factor (data/alkylation.yaml ``over_alkylation``) of an alkylation step at an N of
+    class ``attacked`` (primary / secondary / tertiary) by a reagent whose reacting carbon is
+    ``carbon`` (methyl, benzylic, primary...), relative to a secondary N."""
+    rows = _table()["over_alkylation"]["by_n_class"]
+    row = rows[attacked]
+    if attacked == "tertiary" and carbon in row.get("by_carbon", {}):
+        return RateTerm(
+            "N class",
+            f"tertiary N, {carbon} carbon",
+            float(row["by_carbon"][carbon]),
+            "assumed",
+            row["by_carbon_source"],
+        )
+    status = "reference" if row["source"].startswith("reference") else "assumed"
+    return RateTerm("N class", f"{attacked} N", float(row["factor"]), status, row["source"])
+
+
+@dataclass(frozen=True)
+class OverAlkylation:
+    """How far each site of a substrate can be alkylated, and each step's factor.
+
+    ``capacity``: groups each site can take (N-H + 1: the last one quaternises);
+    ``hydrogens``: N-H of each site; ``factors[site][state]``: the rate factor of the step
+    from ``state`` groups to ``state + 1`` at that site, relative to its first step (1.0 for
+    state 0), from the class of N attacked (``step_factor``) times the user's multiplier.
+    """
+
+    capacity: tuple[int, ...]
+    hydrogens: tuple[int, ...]
+    factors: tuple[tuple[float, ...], ...]
+    terms: tuple[RateTerm, ...]  # the N-class factors used, for provenance
+
+
+def over_alkylation(substrate, class_name: str, carbon: str, multiplier: float = 1.0):
+    """The over-alkylation of ``substrate`` by an electrophile of ``class_name`` whose
+    reacting carbon is ``carbon``; None when nothing goes beyond one group per N (acylation,
+    Boc, sulfonylation and aldehydes stop at one: an amide or carbamate N is no nucleophile;
+    ``multiplier`` 0 switches over-alkylation off)."""
+    from rdkit import Chem
+
+    if class_name not in ALKYLATING_CLASSES or multiplier == 0:
+        return None
+    mol = Chem.MolFromSmiles(substrate.mapped_smiles)
+    hydrogens, capacity, factors, used = [], [], [], {}
+    for atom_idx in substrate.sites.atoms:
+        atom = mol.GetAtomWithIdx(atom_idx)
+        h = atom.GetTotalNumHs()
+        heavy = sum(1 for x in atom.GetNeighbors() if x.GetAtomicNum() > 1)
+        first = step_factor(n_class(heavy), carbon)
+        row = [1.0]
+        for state in range(1, h + 1):
+            term = step_factor(n_class(heavy + state), carbon)
+            used[term.name] = term
+            row.append(term.factor / first.factor * multiplier)
+        hydrogens.append(h)
+        capacity.append(h + 1)
+        factors.append(tuple(row))
+    return OverAlkylation(tuple(capacity), tuple(hydrogens), tuple(factors), tuple(used.values()))

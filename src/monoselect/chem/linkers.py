@@ -12,6 +12,7 @@ from monoselect.data import text as _text
 from monoselect.errors import InvalidStructure
 
 PROTON = 1.007276467  # u, for [M+H]+
+ELECTRON = 0.000548579909  # u, CODATA 2018: a cation's mass is its atoms' less its electrons
 
 # the fragment one bond releases, by end type (alkyl halides HX, acyl chloride HCl;
 # reductive amination of an aldehyde: + amine - H2O + H2, i.e. loses one O)
@@ -31,6 +32,18 @@ class LinkerInfo:
     a_path: int  # atoms on the diamine's shortest N...N path, inclusive
     a_formula: dict[str, int]
     l_formula: dict[str, int]
+    site_hydrogens: tuple[int, ...] = (1, 1)  # N-H of each diamine N
+
+    @property
+    def own_ring_atoms(self) -> int:
+        """Ring closed by a linker end on its own N: that N and the linker's carbons."""
+        return self.l_path + 1
+
+    @property
+    def spiro(self) -> bool:
+        """True when the N carrying the linker has no H left (a ring N of piperazine or
+        1,4-diazepane): closing on it makes a quaternary spiro salt, not a neutral ring."""
+        return all(h == 1 for h in self.site_hydrogens)
 
 
 @lru_cache(maxsize=1)
@@ -107,11 +120,64 @@ def linker_info(substrate, electrophile) -> LinkerInfo:
         a_path,
         _formula(Chem.MolFromSmiles(substrate.smiles)),
         _formula(mol),
+        tuple(smol.GetAtomWithIdx(i).GetTotalNumHs() for i in (a, b)),
     )
 
 
+def own_n_pka_shift(substrate, electrophile) -> tuple[float, str]:
+    """pKa of the N that carries the linker (one end reacted, mono-adduct A-L-X) minus that
+    of the free diamine's N, both estimated the same way, and what was compared.
+
+    The own-N closure runs at the Bronsted rate of that N (tertiary on a ring N), so its
+    basicity, not the fresh N's, sets k_inter.
+    """
+    from rdkit import Chem
+    from rdkit.Chem.rdChemReactions import ReactionFromSmarts
+
+    from monoselect.chem import pka
+
+    rxn = ReactionFromSmarts(electrophile.reaction_smarts)
+    sub = Chem.MolFromSmiles(substrate.smiles)
+    site_pattern = Chem.MolFromSmarts("[NX3;!H0;!$(N-[C,S,P]=[O,S,N]);!$(N-a)]")
+    link = Chem.MolFromSmiles(electrophile.smiles)
+    for outcome in rxn.RunReactants((sub, link)):
+        product = outcome[0]
+        try:
+            Chem.SanitizeMol(product)
+        except Exception:  # an outcome RDKit cannot sanitise is no adduct
+            continue
+        reacted = [a for a in product.GetAtoms() if a.HasProp("old_mapno")]
+        n_atom = next((a for a in reacted if a.GetIntProp("old_mapno") == 1), None)
+        if n_atom is None:
+            continue
+        n_atom.SetAtomMapNum(1)
+        mapped = Chem.MolToSmiles(product)
+        n_atom.SetAtomMapNum(0)
+        adduct = Chem.MolFromSmiles(mapped)
+        kinds = pka.groups(adduct)
+        basic = sorted(i for i, k in kinds.items() if k == "amine")
+        target = next(a.GetIdx() for a in adduct.GetAtoms() if a.GetAtomMapNum() == 1)
+        if target not in basic:
+            return 0.0, "the adduct's N is not basic"
+        est = pka.estimate(mapped)
+        own = est.pka[basic.index(target)]
+        fresh_atoms = sorted(i for i, k in pka.groups(sub).items() if k == "amine")
+        site = next(i for i in sub.GetSubstructMatch(site_pattern))
+        fresh = pka.estimate(substrate.smiles).pka[fresh_atoms.index(site)]
+        plain = pka.canonical(mapped)
+        return own - fresh, (
+            f"estimated pKa {own:.2f} of the alkylated N of {plain} against {fresh:.2f} for "
+            f"the free diamine's N (chem/pka.py)"
+        )
+    return 0.0, "no mono-adduct could be built: no pKa shift applied"
+
+
 def chain_formula(info: LinkerInfo, n_a: int, n_l: int, free_ends: tuple[str, ...]) -> dict:
-    """Element counts of a chain: units minus what each bond released."""
+    """Element counts of a chain: units minus what each bond released.
+
+    An end closed on its own N (``+X``, ``*X`` in ``free_ends``) has reacted: ``*X`` lost HX
+    like any N-alkylation, ``+X`` (a quaternary N) lost X- only, so the cation keeps the H.
+    """
     total: Counter = Counter()
     for el, n in info.a_formula.items():
         total[el] += n * n_a
@@ -123,6 +189,8 @@ def chain_formula(info: LinkerInfo, n_a: int, n_l: int, free_ends: tuple[str, ..
     for e in free_ends:
         if e in reacted:
             reacted[e] -= 1
+        elif e[:1] == "+":  # quaternised: no proton lost
+            total["H"] += 1
     for e, n in reacted.items():
         for el, k in _LOST[e].items():
             total[el] -= k * n
@@ -146,3 +214,12 @@ def average_mass(formula: dict) -> float:
 
     table = Chem.GetPeriodicTable()
     return sum(table.GetAtomicWeight(e) * n for e, n in formula.items())
+
+
+def ion_mz(formula: dict, charge: int = 0) -> tuple[str, float]:
+    """The singly charged ion of a chain: [M+H]+ of a neutral one, [M]+ of a quaternary
+    cation, [M]2+ (m/z) of a dication (``formula``: the atoms of the neutral-count cation)."""
+    mass = monoisotopic(formula) - charge * ELECTRON
+    if charge == 0:
+        return "[M+H]+", mass + PROTON
+    return ("[M]+" if charge == 1 else f"[M]{charge}+"), mass / charge

@@ -758,16 +758,16 @@ def _estimate_at(b: Basicity, temp_c: float) -> Basicity:
 
 
 def _species_atoms(substrate, pattern: tuple[int, ...], species_mol) -> tuple[int, ...] | None:
-    """Species atom of every substrate site: a substructure match in which exactly the sites
-    substituted in ``pattern`` carry new neighbours."""
+    """Species atom of every substrate site: a substructure match in which every site carries
+    exactly as many new neighbours as ``pattern`` puts groups on it."""
     sub = _mol(substrate.mapped_smiles)
     atoms = substrate.sites.atoms
     for match in species_mol.GetSubstructMatches(
         sub, uniquify=False, useChirality=False, maxMatches=2000
     ):
         ok = all(
-            (species_mol.GetAtomWithIdx(match[a]).GetDegree() > sub.GetAtomWithIdx(a).GetDegree())
-            == bool(s)
+            species_mol.GetAtomWithIdx(match[a]).GetDegree() - sub.GetAtomWithIdx(a).GetDegree()
+            == s
             for a, s in zip(atoms, pattern, strict=True)
         )
         if ok:
@@ -786,23 +786,41 @@ def species_basicity(
     table: PkaTable | None = None,
 ) -> Basicity:
     """Basic sites of a substituted species: measured if tabulated, else estimated from the
-    species' own structure (its substituents, the changed class of an alkylated N)."""
+    species' own structure (its substituents, the changed class of an alkylated N).
+
+    A quaternised N (alkylation beyond its N-H) is no base; its fixed charge lowers the
+    other sites' pKa as a proton there would (the site-site interaction w by path length).
+    """
     if not any(pattern):
         return parent
     basic = tuple(i for i, s in enumerate(pattern) if not s or kind == "alkyl")
     inc = increments(table)
-    if not basic:
-        return Basicity((), (), (), "every N is substituted", True)
     mol = _mol(smiles) if smiles else None
     where = _species_atoms(substrate, pattern, mol) if mol is not None else None
+    quats: tuple[int, ...] = ()
+    if where is not None:
+        quats = tuple(i for i in basic if mol.GetAtomWithIdx(where[i]).GetFormalCharge() > 0)
+        basic = tuple(i for i in basic if i not in quats)
+    if not basic:
+        return Basicity((), (), (), "every N is substituted", True)
     if where is not None:
         atoms = tuple(where[i] for i in basic)
         est = _estimate_atoms(mol, atoms, inc)
         exact = _with_measured(mol, atoms, measured(smiles, temp_c, table=table), est)
-        if exact is not None:
+        if exact is not None and not quats:
             pka, w, origin = exact
             return Basicity(basic, tuple(pka), w, origin, False)
-        return _estimate_at(Basicity(basic, est.pka, est.w, est.origin, True), temp_c)
+        b = _estimate_at(Basicity(basic, est.pka, est.w, est.origin, True), temp_c)
+        # the substrate's own site-site w (measured where the table has the diamine) for a
+        # charge that sits on one of its sites, else the per-path increment
+        known = {
+            (i, q): parent.w[parent.sites.index(i)][parent.sites.index(q)]
+            for i in basic
+            for q in quats
+            if i in parent.sites and q in parent.sites
+        }
+        pairs = [[known.get((i, q)) for q in quats] for i in basic]
+        return _with_fixed_charges(b, mol, atoms, tuple(where[q] for q in quats), inc, pairs)
     # no structure to read: the parent's sites shifted by the substituent increments
     from rdkit import Chem
 
@@ -832,3 +850,30 @@ def species_basicity(
         f"estimated from the substrate's site pKa with the {kind} increment ({inc.notes[kind]})"
     )
     return Basicity(basic, tuple(pka), w, origin, True)
+
+
+def _with_fixed_charges(b: Basicity, mol, atoms, charged, inc: Increments, pairs=None) -> Basicity:
+    """``b`` with every site lowered by each quaternary N+ in ``charged`` (atoms of ``mol``)
+    as a protonated amine N there would lower it: the through-bond pull of an amine N (which
+    the estimate, reading only neutral N, left out) plus the site-site interaction w
+    (``pairs[i][j]`` where known, else the per-path increment), so a quaternised piperazine
+    N leaves the other N near piperazine's second pKa."""
+    if not charged:
+        return b
+    shifts = []
+    for i, a in enumerate(atoms):
+        x = 0.0
+        for j, q in enumerate(charged):
+            paths = path_lengths(mol, a, q)
+            w = pairs[i][j] if pairs is not None and pairs[i][j] is not None else None
+            x += (inc.pair_interaction(paths) if w is None else w) - inc.substituent_shift(
+                "amine", paths
+            )
+        shifts.append(x)
+    origin = (
+        f"{b.origin}; lowered by {', '.join(f'{x:.2f}' for x in shifts)} for the quaternary "
+        "N+ (taken as a protonated amine N there: its through-bond pull and the site-site w)"
+    )
+    return Basicity(
+        b.sites, tuple(p - x for p, x in zip(b.pka, shifts, strict=True)), b.w, origin, True
+    )

@@ -1,8 +1,10 @@
 """Structures, formulae, masses and LC-MS m/z of every species, made by reaction SMARTS.
 
 Each species is a substitution pattern over the sites; its structure is built by applying
-the electrophile class's reaction SMARTS once per substituted site, keeping only the outcome
-at that site (RDKit returns one outcome per matching N and leaves products unsanitised).
+the electrophile class's reaction SMARTS once per group on each site, keeping only the outcome
+at that site (RDKit returns one outcome per matching N and leaves products unsanitised). A
+group put on an N without H (alkylation past NR2, or of an alkylated ring N) quaternises it:
+the same reaction with the N made cationic. A cation's m/z is its own ([M]+), not [M+H]+.
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ class SpeciesInfo:
     formula: str
     mw: float  # average, g/mol
     monoisotopic: float  # u
-    mz_h: float  # [M+H]+
-    mz_2h: float  # [M+2H]2+
+    mz_h: float  # singly charged ion: [M+H]+, or [M]+ for a quaternary cation
+    mz_2h: float  # doubly charged ion: [M+2H]2+, [M+H]2+ or [M]2+
     isotopes: tuple[tuple[int, float], ...]  # (nominal offset, relative intensity) from Cl/Br
+    charge: int = 0  # permanent charge of the species (quaternary N)
+    ions: tuple[str, str] = ("[M+H]+", "[M+2H]2+")  # what mz_h and mz_2h are
 
 
 def _site_props(mol, sites: Sequence[int]):
@@ -33,8 +37,15 @@ def _site_props(mol, sites: Sequence[int]):
         mol.GetAtomWithIdx(atom_idx).SetIntProp("ms_site", i)
 
 
-def _substitute(mol, electrophile_mol, rxn, site: int):
-    """Product of ``rxn`` at the N carrying property ms_site == site."""
+def quaternising(reaction_smarts: str) -> str:
+    """The class's reaction with the product N cationic: a group on an N without H."""
+    head, product = reaction_smarts.split(">>")
+    return head + ">>" + product.replace("[N:1]", "[N+:1]", 1)
+
+
+def _substitute(mol, electrophile_mol, rxn, site: int, quat_rxn=None):
+    """Product of ``rxn`` at the N carrying property ms_site == site (``quat_rxn`` when that
+    N has no H left)."""
     from rdkit import Chem
 
     target = next(
@@ -42,6 +53,8 @@ def _substitute(mol, electrophile_mol, rxn, site: int):
         for a in mol.GetAtoms()
         if a.HasProp("ms_site") and a.GetIntProp("ms_site") == site
     )
+    if quat_rxn is not None and mol.GetAtomWithIdx(target).GetTotalNumHs() == 0:
+        rxn = quat_rxn
     for outcome in rxn.RunReactants((mol, electrophile_mol)):
         product = outcome[0]
         reacted = [
@@ -97,6 +110,9 @@ def species_structures(
     from rdkit.Chem.rdChemReactions import ReactionFromSmarts
 
     rxn = ReactionFromSmarts(electrophile.reaction_smarts)
+    quat_rxn = None
+    if any(max(p, default=0) > 1 for p in patterns):  # a site's first group finds an N-H
+        quat_rxn = ReactionFromSmarts(quaternising(electrophile.reaction_smarts))
     e_mol = Chem.MolFromSmiles(electrophile.smiles)
     base = Chem.MolFromSmiles(substrate.mapped_smiles)
     _site_props(base, substrate.sites.atoms)
@@ -106,9 +122,11 @@ def species_structures(
     for label, pattern in zip(labels, patterns, strict=True):
         mol = Chem.Mol(base)
         for site, state in enumerate(pattern):
-            if state:
-                mol = _substitute(mol, e_mol, rxn, site)
-        mono = Descriptors.ExactMolWt(mol)
+            for _ in range(state):
+                mol = _substitute(mol, e_mol, rxn, site, quat_rxn)
+        mono = Descriptors.ExactMolWt(mol)  # a cation's mass: RDKit takes off the electrons
+        charge = Chem.GetFormalCharge(mol)
+        (z1, mz1), (z2, mz2) = ion_mz(mono, charge)
         out.append(
             SpeciesInfo(
                 label=label,
@@ -116,12 +134,28 @@ def species_structures(
                 formula=rdMolDescriptors.CalcMolFormula(mol),
                 mw=Descriptors.MolWt(mol),
                 monoisotopic=mono,
-                mz_h=mono + PROTON_MASS,
-                mz_2h=(mono + 2 * PROTON_MASS) / 2,
+                mz_h=mz1,
+                mz_2h=mz2,
                 isotopes=isotope_pattern(mol),
+                charge=charge,
+                ions=(z1, z2),
             )
         )
     return out
+
+
+def ion_mz(mass: float, charge: int) -> tuple[tuple[str, float], tuple[str, float]]:
+    """The two lowest positive ions of a species of ``mass`` (u) and permanent ``charge``:
+    ([M+H]+, [M+2H]2+) for a neutral amine, ([M]+, [M+H]2+) for a quaternary cation,
+    ([M]2+, [M+H]3+) for a dication."""
+    out = []
+    z = max(charge, 1)
+    for zi in (z, z + 1):
+        extra = zi - charge
+        name = "[M" + (f"+{extra if extra > 1 else ''}H" if extra else "") + "]"
+        name += f"{zi if zi > 1 else ''}+"
+        out.append((name, (mass + extra * PROTON_MASS) / zi))
+    return out[0], out[1]
 
 
 def depict_svg(species: Sequence[SpeciesInfo], *, per_row: int = 3) -> str:

@@ -43,6 +43,9 @@ class Reactivity:
     rho: float | None = None
     # per site (site order): steric factor of that N (chem/sterics.py); None = all 1
     steric: tuple[float, ...] | None = None
+    # per site, per groups already on it: factor of the next alkylation step at that N
+    # relative to its first (chem/alkylation.py, over-alkylation); None = one group per N
+    over: tuple[tuple[float, ...], ...] | None = None
 
     def bronsted(self, pka: float) -> float:
         return self.k_ref * 10.0 ** (self.beta * (pka - self.pka_ref)) * self.temperature_factor
@@ -52,6 +55,12 @@ class Reactivity:
     ) -> float:
         b = self.basicity[tuple(pattern)]
         hindrance = 1.0 if self.steric is None else self.steric[site]
+        own = pattern[site]
+        if own:  # a further group on an alkylated N: its own pKa, its N-class factor
+            k = self.bronsted(b.site_pka(site, protonated)) * hindrance
+            if self.rho is not None:  # the user's ratio for groups on the other N
+                k *= self.rho ** (sum(pattern) - own)
+            return k * (self.over[site][own] if self.over is not None else 1.0)
         if self.rho is None:
             return self.bronsted(b.site_pka(site, protonated)) * hindrance
         fresh = self.basicity[(0,) * len(pattern)]

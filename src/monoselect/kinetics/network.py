@@ -1,7 +1,11 @@
 """Species as substitution patterns up to symmetry, and the reactions between them.
 
-A species is an orbit of 0/1 patterns over the reactive sites under the molecule's
-automorphisms. Rates are mass action per free site, so statistical factors (the 2 in
+A species is an orbit of patterns over the reactive sites under the molecule's
+automorphisms; a site's state counts the groups the reagent has put on that N. Acylation,
+Boc and sulfonylation stop at one (the amide N is no nucleophile), so patterns are 0/1.
+Alkylation counts N-H, not N (SCIENCE.md section 11): a site's ``capacity`` is its N-H
+count plus one, because NH2 -> NHR -> NR2 and a tertiary N is quaternised (NR3+), which
+releases no proton. Rates are mass action per free site, so statistical factors (the 2 in
 k1 = 2 k_site for a symmetric diamine) come out of the counting and are never typed in.
 
 Each species also has protonation microstates (which of its basic sites carry a proton, with
@@ -22,6 +26,11 @@ import numpy as np
 from monoselect.errors import InvalidInput
 
 COUNT_WORDS = ("SM", "mono", "bis", "tris", "tetra", "penta", "hexa", "hepta", "octa")
+# split categories of species with a site substituted more than once (SCIENCE.md section 11):
+# "over" holds an N carrying two groups (NR2 from NH2), "quat" a quaternised N (NR3+ / NR2+
+# of a ring N); "mono", "bis"... stay the products with at most one group per N
+OVER = "over"
+QUAT = "quat"
 
 
 @dataclass(frozen=True)
@@ -31,10 +40,22 @@ class SiteModel:
     classes: tuple[int, ...]
     automorphisms: tuple[tuple[int, ...], ...]
     locants: tuple[str, ...]
+    # groups each site can take (1: acylation; N-H count + 1: alkylation); None = all 1
+    capacity: tuple[int, ...] | None = None
+    # N-H of each site: steps up to it release a proton, the one beyond quaternises
+    hydrogens: tuple[int, ...] | None = None
 
     @property
     def n_sites(self) -> int:
         return len(self.classes)
+
+    @property
+    def caps(self) -> tuple[int, ...]:
+        return self.capacity if self.capacity is not None else (1,) * self.n_sites
+
+    @property
+    def site_hydrogens(self) -> tuple[int, ...]:
+        return self.hydrogens if self.hydrogens is not None else self.caps
 
     @property
     def n_classes(self) -> int:
@@ -51,11 +72,15 @@ class RateModel:
 
     k_fresh: tuple[float, ...]  # L/mol/s, one per site class
     rho: float = 1.0
+    # a step at an N already carrying s groups runs at over^s x the fresh rate (alkylation)
+    over: float = 1.0
 
     def site_rate(
         self, site: int, pattern: Sequence[int], model: SiteModel, protonated: Sequence[int] = ()
     ) -> float:
-        return self.k_fresh[model.classes[site]] * self.rho ** sum(pattern)
+        own = pattern[site]
+        k = self.k_fresh[model.classes[site]] * self.rho ** (sum(pattern) - own)
+        return k * self.over**own if own else k
 
 
 # one microstate per species: (protonated site indices, ln of its formation constant from the
@@ -81,6 +106,8 @@ class Network:
     state_start: np.ndarray  # microstates of species s: state_start[s]:state_start[s + 1]
     state_sites: tuple[tuple[int, ...], ...]  # protonated sites of each microstate
     state_logw: np.ndarray  # ln formation constant of each microstate ([H+] in mol/L)
+    capacity: tuple[int, ...] = ()  # per site; () = one group per site (0/1 patterns)
+    hydrogens: tuple[int, ...] = ()  # N-H per site; () = the capacity
 
     @property
     def k(self) -> np.ndarray:
@@ -95,18 +122,41 @@ class Network:
     def state_nprot(self) -> np.ndarray:
         return np.array([len(s) for s in self.state_sites], dtype=float)
 
+    def _caps(self) -> tuple[int, ...]:
+        return self.capacity or (1,) * len(self.patterns[0])
+
     @cached_property
     def state_free(self) -> np.ndarray:
-        """Free (unsubstituted) sites left unprotonated in each microstate."""
+        """Sites that can still react (below their capacity), unprotonated, per microstate."""
+        caps = self._caps()
         out = np.zeros(len(self.state_sites))
         for s, p in enumerate(self.patterns):
             for m in range(self.state_start[s], self.state_start[s + 1]):
-                out[m] = sum(1 for i, v in enumerate(p) if not v and i not in self.state_sites[m])
+                out[m] = sum(
+                    1 for i, v in enumerate(p) if v < caps[i] and i not in self.state_sites[m]
+                )
         return out
 
     @cached_property
     def degree(self) -> np.ndarray:
+        """Groups from the reagent per molecule: electrophile units in each species."""
         return np.array([sum(p) for p in self.patterns], dtype=float)
+
+    @cached_property
+    def released(self) -> np.ndarray:
+        """Protons released per molecule: every step at an N-H, none for a quaternisation."""
+        hyd = self.hydrogens or self._caps()
+        return np.array(
+            [sum(min(v, h) for v, h in zip(p, hyd, strict=True)) for p in self.patterns],
+            dtype=float,
+        )
+
+    @cached_property
+    def categories(self) -> tuple[str, ...]:
+        """Split category of every species: SM / mono / bis ... by groups when no N carries
+        more than one, else ``over`` (an N with two or more) or ``quat`` (a quaternised N)."""
+        hyd = self.hydrogens or self._caps()
+        return tuple(species_category(p, hyd) for p in self.patterns)
 
     @property
     def protonatable(self) -> bool:
@@ -114,8 +164,26 @@ class Network:
 
     @cached_property
     def free_sites(self) -> np.ndarray:
-        """Free (unsubstituted) sites of each species."""
-        return np.array([len(p) - sum(p) for p in self.patterns], dtype=float)
+        """Sites of each species that can still react (below their capacity)."""
+        caps = self._caps()
+        return np.array(
+            [sum(1 for v, c in zip(p, caps, strict=True) if v < c) for p in self.patterns],
+            dtype=float,
+        )
+
+
+def count_word(n: int) -> str:
+    """SM, mono, bis ... for ``n`` groups (``12x`` past the named words)."""
+    return COUNT_WORDS[n] if n < len(COUNT_WORDS) else f"{n}x"
+
+
+def species_category(pattern: Sequence[int], hydrogens: Sequence[int]) -> str:
+    """Split category of one pattern (see ``Network.categories``)."""
+    if any(v > h for v, h in zip(pattern, hydrogens, strict=True)):
+        return QUAT
+    if any(v > 1 for v in pattern):
+        return OVER
+    return count_word(sum(pattern))
 
 
 def canonical_pattern(pattern: Sequence[int], model: SiteModel) -> tuple[int, ...]:
@@ -127,20 +195,36 @@ def canonical_pattern(pattern: Sequence[int], model: SiteModel) -> tuple[int, ..
 
 
 def enumerate_species(model: SiteModel) -> list[tuple[int, ...]]:
-    """All substitution patterns up to symmetry, ordered by degree then representative."""
-    seen = {canonical_pattern(p, model) for p in product((0, 1), repeat=model.n_sites)}
-    return sorted(seen, key=lambda p: (sum(p), tuple(-x for x in p)))
+    """All substitution patterns up to symmetry: those with at most one group per N first
+    (ordered by degree then representative, as for a 0/1 network), then the over-alkylated
+    ones in the same order, so SM, mono and bis keep their indices."""
+    states = [range(c + 1) for c in model.caps]
+    seen = {canonical_pattern(p, model) for p in product(*states)}
+    return sorted(seen, key=lambda p: (max(p, default=0) > 1, sum(p), tuple(-x for x in p)))
 
 
 def species_labels(patterns: Sequence[tuple[int, ...]], model: SiteModel) -> list[str]:
-    """SM / mono / bis ...; locants are added only where a degree has several regioisomers."""
+    """SM / mono / bis ...; locants are added only where a degree has several regioisomers.
+
+    A species with an N carrying more than one group names every group by its N, as a
+    chemist writes N,N-dibenzyl: ``bis-N1,N1``; a quaternised N ends with ``+``
+    (``tris-N1,N1,N1+,N2``... ``bis-N1,N1+`` for a ring N).
+    """
+    plain = [p for p in patterns if max(p, default=0) <= 1]
     degree_count: dict[int, int] = {}
-    for p in patterns:
+    for p in plain:
         degree_count[sum(p)] = degree_count.get(sum(p), 0) + 1
+    hyd = model.site_hydrogens
     labels = []
     for p in patterns:
-        word = COUNT_WORDS[sum(p)]
-        if degree_count[sum(p)] > 1:
+        word = count_word(sum(p))
+        if max(p, default=0) > 1:
+            groups = []
+            for i, s in enumerate(p):
+                if s:
+                    groups.append(",".join([model.locants[i]] * s) + ("+" if s > hyd[i] else ""))
+            word += "-" + ",".join(groups)
+        elif degree_count[sum(p)] > 1:
             word += "-" + ",".join(model.locants[i] for i, s in enumerate(p) if s)
         labels.append(word)
     return labels
@@ -157,6 +241,7 @@ def build_network(
     ``states(pattern)`` lists the species' protonation microstates, the free base first.
     """
     site_rate = rates.site_rate if isinstance(rates, RateModel) else rates
+    caps = model.caps
     patterns = enumerate_species(model)
     index = {p: i for i, p in enumerate(patterns)}
     start = [0]
@@ -175,10 +260,10 @@ def build_network(
     summed: dict[tuple[int, int], np.ndarray] = {}
     for i, p in enumerate(patterns):
         for site, state in enumerate(p):
-            if state:
+            if state >= caps[site]:
                 continue
             child = list(p)
-            child[site] = 1
+            child[site] = state + 1
             j = index[canonical_pattern(child, model)]
             row = summed.setdefault((i, j), np.zeros(n_states))
             for m, (protonated, _) in enumerate(per_species[i]):
@@ -200,6 +285,8 @@ def build_network(
         state_start=np.array(start, dtype=np.int64),
         state_sites=tuple(sites),
         state_logw=np.array(logw, dtype=float),
+        capacity=tuple(model.capacity or ()),
+        hydrogens=tuple(model.hydrogens or ()),
     )
 
 

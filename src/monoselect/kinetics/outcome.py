@@ -39,6 +39,9 @@ class Outcome:
     state_free: np.ndarray | None = None  # free sites left unprotonated in each microstate
     binder_names: tuple[str, ...] = ()
     binder_protons: np.ndarray | None = None  # [time, binder], mean protons bound
+    # protons released per molecule of each species (a quaternisation releases none);
+    # None = one per group, as for acylation
+    released: tuple[int, ...] | None = None
 
     def protonation(self, species: int) -> np.ndarray:
         """[time, n] fraction of ``species`` carrying n protons (n = 0 .. basic sites)."""
@@ -134,7 +137,8 @@ class Outcome:
         out = {}
         if self.log_h is not None:
             pool = problem.protons
-            events = self.amounts @ np.asarray(self.degree, dtype=float)
+            per = self.degree if self.released is None else self.released
+            events = self.amounts @ np.asarray(per, dtype=float)
             amounts = [b.amount for b in pool.binders]
             bound = self.bound_protons
             for g, amount in enumerate(amounts):
@@ -178,4 +182,5 @@ def make_outcome(problem: Problem, network: Network, traj: Trajectory) -> Outcom
         binder_names=tuple(b.name for b in problem.protons.binders)
         + ((problem.protons.released.name,) if problem.protons.released else ()),
         binder_protons=traj.binder_protons,
+        released=tuple(int(v) for v in network.released),
     )

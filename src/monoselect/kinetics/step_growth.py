@@ -7,13 +7,21 @@ oligomer pool that keeps its A units, L units and free ends, so every unit is co
 the pool's ends keep reacting. A chain with one N end and one linker end can close on itself
 at k x EM (effective molarity, mol/L, by ring size; SCIENCE.md section 5).
 
+A linker end can also close on its OWN N, the N its linker unit is bonded to (intramolecular
+alkylation, SCIENCE.md section 11): first order at k x EM(1 + linker carbons). On a ring N
+(piperazine, 1,4-diazepane) that N is tertiary and the product a spiro quaternary ammonium
+salt (end ``+X``); on a primary N it is a neutral pyrrolidine / piperidine (end ``*X``,
+HX lost). A closed end reacts no further; the pool's linker ends close the same way.
+
 Isomers with the same composition and ends are lumped: under independent end reactivity
 they react alike. Rates are mass action per end; with EM = 0 and equal end reactivities the
-distribution is Flory's most probable one (tests hold it exactly).
+distribution is Flory's most probable one (tests hold it exactly), and with no own-N
+closure the network is the one without it.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -24,6 +32,21 @@ from monoselect.kinetics.simulate import FeedStage
 from monoselect.kinetics.staged import MassAction, Stage, integrate_staged
 
 N_END = "N"
+SPIRO = "+"  # prefix of a linker end closed on its own tertiary N: quaternary (spiro) salt
+RING = "*"  # prefix of a linker end closed on its own N-H: neutral ring, HX released
+
+
+def closed_end(end: str, charged: bool) -> str:
+    """The end ``end`` (Br, Cl...) after closing on its own N."""
+    return (SPIRO if charged else RING) + end
+
+
+def is_closed(end: str) -> bool:
+    return end[:1] in (SPIRO, RING)
+
+
+def _shown(end: str) -> str:
+    return "(+)" if end[:1] == SPIRO else "(ring)" if end[:1] == RING else end
 
 
 @dataclass(frozen=True)
@@ -58,24 +81,52 @@ class Chain:
             units.append(unit)
             unit = "L" if unit == "A" else "A"
         text = "-".join(units)
+        # an end closed on its own N is written next to its L: (+)L-A-L(+), A-L(ring)
         if left != N_END:
-            text = f"{left}-" + text
+            text = _shown(left) + ("" if is_closed(left) else "-") + text
         if right != N_END:
-            text += f"-{right}"
+            text += ("" if is_closed(right) else "-") + _shown(right)
+        ions = sorted(e[1:] for e in self.ends if e[:1] == SPIRO)
+        if ions:  # the counter-ion of each quaternary N
+            text += " " + " ".join(
+                f"{ions.count(x) if ions.count(x) > 1 else ''}{x}-" for x in sorted(set(ions))
+            )
         return text
+
+    @property
+    def charge(self) -> int:
+        """Permanent charge: one per end closed on its own tertiary N."""
+        return sum(1 for e in self.ends if e[:1] == SPIRO)
 
 
 @dataclass(frozen=True)
 class Linker:
-    """The linker's two end types and their rate constants (L/mol/s, per end pair)."""
+    """The linker's two end types and their rate constants (L/mol/s, per end pair).
+
+    ``own``: first-order rate constant (1/s) of each end type closing on its own N
+    (k_inter of that N x EM); empty or 0 = no such closure. ``charged``: the closed N is
+    quaternary (a ring N: spiro salt) rather than a neutral ring (a primary N).
+    """
 
     ends: tuple[str, str]  # e.g. ("Br", "Br") or ("Br", "Cl")
     k: dict[str, float]  # N end + this linker end, per pair of ends
+    own: dict[str, float] = field(default_factory=dict)
+    charged: bool = True
 
     def __post_init__(self):
         for e in self.ends:
             if e == N_END or e not in self.k or not (self.k[e] >= 0 and math.isfinite(self.k[e])):
                 raise InvalidInput(f"linker end {e!r} needs a rate constant >= 0", field="k")
+        for e, v in self.own.items():
+            if e not in self.ends or not (v >= 0 and math.isfinite(v)):
+                raise InvalidInput(
+                    f"own-N ring closure of end {e!r} needs a rate constant >= 0 (1/s)",
+                    field="k",
+                )
+
+    def closes(self, end: str) -> bool:
+        """True when ``end`` (an open linker end) can close on its own N."""
+        return self.own.get(end, 0.0) > 0
 
 
 def enumerate_chains(linker: Linker, cap: int) -> list[Chain]:
@@ -98,7 +149,17 @@ def enumerate_chains(linker: Linker, cap: int) -> list[Chain]:
                 for i, x in enumerate(x_types):
                     for y in x_types[i:]:
                         chains.add(Chain(n_a, n_l, (x, y)))
+    for c in list(chains):  # every linker end of a chain with an A may close on its own N
+        if c.n_a:
+            for ends in _closings(c.ends, linker):
+                chains.add(Chain(c.n_a, c.n_l, ends))
     return sorted(chains, key=lambda c: (c.size, c.cyclic, c.n_a < c.n_l, c.ends))
+
+
+def _closings(ends: tuple[str, ...], linker: Linker) -> list[tuple[str, ...]]:
+    """Every end set with one or more of the open linker ends of ``ends`` closed."""
+    options = [(e, closed_end(e, linker.charged)) if linker.closes(e) else (e,) for e in ends]
+    return sorted({tuple(sorted(p)) for p in itertools.product(*options)} - {tuple(sorted(ends))})
 
 
 @dataclass(frozen=True)
@@ -183,7 +244,8 @@ def build_step_growth(linker: Linker, cap: int, em, a_path: int, l_path: int) ->
         eff[net0.pool_index("A")] += n_a
         eff[net0.pool_index("L")] += n_l
         for e in ends:
-            eff[net0.pool_index(e)] += 1
+            if not is_closed(e):  # the pool keeps reactive ends only
+                eff[net0.pool_index(e)] += 1
 
     def joins_pool(ci: Chain, own_end: str, pool_end: str) -> np.ndarray:
         """Effect of ci's ``own_end`` reacting with a ``pool_end`` of a pooled chain."""
@@ -218,9 +280,26 @@ def build_step_growth(linker: Linker, cap: int, em, a_path: int, l_path: int) ->
                 b_idx.append(index[ci])
                 ks.append(linker.k[x] * ni[x])
                 effects.append(joins_pool(ci, x, N_END))
-        # ring closure of a chain with one N end and one linker end
-        if ni[N_END] == 1 and ci.n_a == ci.n_l:
-            x = next(e for e in ci.ends if e != N_END)
+        # a linker end closing on its own N: the same composition, that end made inert
+        for x in end_types[1:]:
+            if ni[x] and ci.n_a and linker.closes(x):
+                ends = list(ci.ends)
+                ends.remove(x)
+                eff = np.zeros(n_states)
+                eff[index[ci]] -= 1
+                eff[
+                    index[
+                        Chain(ci.n_a, ci.n_l, tuple(sorted([*ends, closed_end(x, linker.charged)])))
+                    ]
+                ] += 1
+                a_idx.append(index[ci])
+                b_idx.append(-1)
+                ks.append(linker.own[x] * ni[x])
+                effects.append(eff)
+        # ring closure of a chain with one N end and one (open) linker end
+        other = [e for e in ci.ends if e != N_END]
+        if ni[N_END] == 1 and ci.n_a == ci.n_l and not is_closed(other[0]):
+            x = other[0]
             atoms = ci.n_a * (a_path + l_path)
             k_ring = linker.k[x] * float(em(atoms))
             if k_ring > 0:
@@ -240,6 +319,13 @@ def build_step_growth(linker: Linker, cap: int, em, a_path: int, l_path: int) ->
         b_idx.append(net0.pool_index(x))
         ks.append(linker.k[x])
         effects.append(eff)
+        if linker.closes(x):  # a pooled chain's x end closing on its own N
+            eff = np.zeros(n_states)
+            eff[net0.pool_index(x)] -= 1
+            a_idx.append(net0.pool_index(x))
+            b_idx.append(-1)
+            ks.append(linker.own[x])
+            effects.append(eff)
     return StepGrowthNetwork(
         tuple(chains),
         end_types,
@@ -336,38 +422,54 @@ def flory_chain_fractions(p_a: float, p_b: float, n_a2: float, n_b2: float, cap:
 
 
 def monoamine_with_linker(
-    k_ends: tuple[float, float], amine: float, linker: float, volume: float, t_end: float
+    k_ends: tuple[float, float],
+    amine: float,
+    linker: float,
+    volume: float,
+    t_end: float,
+    k_own: tuple[float, float] = (0.0, 0.0),
 ) -> dict[str, float]:
     """A mono-protected amine (one N-H) with an X-L-Y linker: the mono-adduct with a free end
-    against the bridged A'-L-A'. ``k_ends`` are the rate constants of the X and Y ends.
+    against the bridged A'-L-A'. ``k_ends`` are the rate constants of the X and Y ends;
+    ``k_own`` (1/s) those of the adduct's free X or Y end closing on its own N (the spiro
+    salt of a ring N; 0 = no closure, the network without it).
 
-    Returns mol of: amine, linker, adduct (either end free), bridged.
+    Returns mol of: amine, linker, adduct (either end free), bridged, closed (own-N ring).
     """
     kx, ky = k_ends
+    ox, oy = k_own
     if not (amine > 0 and linker >= 0 and volume > 0 and t_end > 0):
         raise InvalidInput("amounts, volume and time must be > 0", field="amount")
-    # amine, linker, adduct with a free Y end (reacted at X), with a free X end, bridged
+    # amine, linker, adduct with a free Y end (reacted at X), with a free X end, bridged,
+    # adduct closed on its own N
     law = MassAction.from_pairs(
-        [0, 0, 0, 0],
-        [1, 1, 2, 3],
+        [0, 0, 0, 0, 2, 3],
+        [1, 1, 2, 3, -1, -1],
         [
-            [-1, -1, -1, -1],
-            [-1, -1, 0, 0],
-            [1, 0, -1, 0],
-            [0, 1, 0, -1],
-            [0, 0, 1, 1],
+            [-1, -1, -1, -1, 0, 0],
+            [-1, -1, 0, 0, 0, 0],
+            [1, 0, -1, 0, -1, 0],
+            [0, 1, 0, -1, 0, -1],
+            [0, 0, 1, 1, 0, 0],
+            [0, 0, 0, 0, 1, 1],
         ],
-        [kx, ky, ky, kx],
+        [kx, ky, ky, kx, oy, ox],
         volume=volume,
     )
     run = integrate_staged(
         law,
-        [amine, linker, 0.0, 0.0, 0.0],
+        [amine, linker, 0.0, 0.0, 0.0, 0.0],
         [Stage(t_end)],
         rtol=1e-9,
         atol=1e-15,
         what="protected amine + linker",
         fix=None,
     )
-    a, lk, fy, fx, br = run.final
-    return {"amine": float(a), "linker": float(lk), "adduct": float(fy + fx), "bridged": float(br)}
+    a, lk, fy, fx, br, closed = run.final
+    return {
+        "amine": float(a),
+        "linker": float(lk),
+        "adduct": float(fy + fx),
+        "bridged": float(br),
+        "closed": float(closed),
+    }

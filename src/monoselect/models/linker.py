@@ -8,22 +8,26 @@ species, and oligomer/polymer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
 
 from monoselect.chem import linkers as lk
+from monoselect.chem.alkylation import ALKYLATING_CLASSES
 from monoselect.chem.pka import substrate_basicity
 from monoselect.chem.reactivity import site_rate_constant
 from monoselect.errors import InvalidInput
 from monoselect.kinetics.step_growth import (
     N_END,
+    SPIRO,
     Chain,
     Linker,
     LinkerProblem,
     build_step_growth,
     integrate_linker,
+    is_closed,
     monoamine_with_linker,
 )
 from monoselect.models import reagents
@@ -40,14 +44,27 @@ CATEGORIES = {
     "cyclised": "cyclised",
     "oligomer": "oligomer",
 }
+# one diamine carrying a linker closed on its own N (SCIENCE.md section 11): a quaternary
+# spiro salt on a ring N, a neutral N-pyrrolidinyl / piperidinyl on a primary N
+OWN_RING = {
+    "spiro": "spiro salt A-L(+)",
+    "N_ring": "N-ring A-L(ring)",
+}
 
 
 def category(c: Chain) -> str:
-    """The split key of a chain (``linker`` for the free linker, which has no diamine)."""
+    """The split key of a chain (``linker`` for the free linker, which has no diamine).
+
+    A single diamine with any linker end closed on its own N is ``spiro`` (ring N: the
+    quaternary salt) or ``N_ring`` (primary N), whatever its other end: A-L(+), Br-L-A-L(+)
+    and (+)L-A-L(+) are all that salt; ``mono`` and ``bis`` keep only the open adducts.
+    """
     if c.n_a == 0:
         return "linker"
     if c.cyclic:
         return "cyclised"
+    if c.n_a == 1 and any(is_closed(e) for e in c.ends):
+        return "spiro" if any(e[:1] == SPIRO for e in c.ends) else "N_ring"
     if c.n_a == 1 and c.n_l == 0:
         return "SM"
     if c.n_a == 1 and c.n_l == 1:
@@ -67,8 +84,10 @@ class LinkerSpecies:
     n_l: int
     formula: str
     mw: float
-    mz_h: float
+    mz_h: float  # singly charged ion: [M+H]+, or [M]+ of a quaternary (spiro) cation
     ring_atoms: int | None
+    charge: int = 0
+    ion: str = "[M+H]+"
 
 
 @dataclass(frozen=True)
@@ -87,8 +106,8 @@ class LinkerResult(Result):
     warnings: tuple[str, ...]
     unit_residual: float  # largest relative imbalance of A and L units over the run
     provenance: tuple[Provenance, ...] = ()
-
-    category_names: ClassVar[dict[str, str]] = CATEGORIES
+    # split key -> what a chemist reads: CATEGORIES, plus the own-N ring of alkylating linkers
+    category_names: dict[str, str] = field(default_factory=lambda: dict(CATEGORIES))
 
     def split(self) -> Split:
         cats = self.by_category()
@@ -101,7 +120,7 @@ class LinkerResult(Result):
 
     def by_category(self, i: int = -1) -> dict[str, float]:
         """Fraction of the diamine units in each category (split keys) at record ``i``."""
-        out = dict.fromkeys(CATEGORIES, 0.0)
+        out = dict.fromkeys(self.category_names, 0.0)
         for s, sp in enumerate(self.species):
             if sp.n_a:
                 out[sp.category] += self.amounts[i, s] * sp.n_a
@@ -131,7 +150,7 @@ class LinkerResult(Result):
 
     def details(self) -> dict:
         return {
-            "category_names": dict(CATEGORIES),
+            "category_names": dict(self.category_names),
             "oligomer_mass_fraction": self.oligomer_mass_fraction,
             "linker_left": self.linker_left,
             "unit_balance": self.unit_residual,
@@ -143,7 +162,9 @@ class LinkerResult(Result):
                     "L_units": s.n_l,
                     "formula": s.formula,
                     "mw": round(s.mw, 3),
-                    "mz_M_plus_H": round(s.mz_h, 4),
+                    "mz_M_plus_H": round(s.mz_h, 4),  # [M]+ for a cation: see "ion"
+                    "ion": s.ion,
+                    "charge": s.charge,
                     "ring_atoms": s.ring_atoms,
                     "fraction_of_diamine_units": float(
                         self.amounts[-1, i] * s.n_a / self.diamine_charged
@@ -154,7 +175,8 @@ class LinkerResult(Result):
             "time_course": {
                 "time_s": self.time.tolist(),
                 "fractions": {
-                    k: [self.by_category(i)[k] for i in range(len(self.time))] for k in CATEGORIES
+                    k: [self.by_category(i)[k] for i in range(len(self.time))]
+                    for k in self.category_names
                 },
             },
         }
@@ -188,9 +210,62 @@ def end_rates(scenario: Scenario, sub, el, info) -> tuple[dict[str, float], list
         )
     notes.append(
         "every N-H reacts alike whatever is already on the other N (no pKa shift through the "
-        "chain), and an alkylated N is not alkylated again"
+        "chain); an alkylated N is not alkylated again by another molecule (no branching)"
     )
     return k, notes
+
+
+def own_n_rates(
+    scenario: Scenario, sub, el, info, k_ends: dict[str, float]
+) -> tuple[dict[str, float], list[str]]:
+    """First-order rate (1/s) of each linker end closing on its own N: EM x k_inter.
+
+    k_inter is what that N (tertiary on a ring N, secondary on a primary one) would do with
+    the same end between two molecules: the end's rate with a fresh N-H, moved to that N's
+    own pKa (Bronsted, beta_nuc of the class) and times its N-class factor
+    (data/alkylation.yaml over_alkylation, as in the site model, with the scenario's
+    multiplier). EM by ring size (1 + linker carbons) from data/ring_closure.yaml or --em.
+    Only alkylating ends close (an amide or imine N does not).
+    """
+    if el.class_name not in ALKYLATING_CLASSES:
+        return {}, []
+    multiplier = 1.0 if scenario.over_alkylation is None else scenario.over_alkylation
+    over = reagents.over_alkylation(sub, el, multiplier)
+    if over is None:
+        return {}, ["no linker end closes on its own N (over_alkylation 0)"]
+    spec = scenario.linker or LinkerSpec()
+    ring = info.own_ring_atoms
+    em = lk.effective_molarity(ring, spec.em)
+    shift, origin = lk.own_n_pka_shift(sub, el)
+    step = over.factors[0][1]
+    bronsted = 10.0 ** (el.beta_nuc * shift)
+    own = {x: k_ends[x] * bronsted * step * em for x in set(info.ends)}
+    what = (
+        "a quaternary spiro salt (the N carrying the linker is tertiary)"
+        if info.spiro
+        else "a neutral N-ring (HX released)"
+    )
+    source = (
+        f"user value {em:g} mol/L"
+        if spec.em and ring in spec.em
+        else f"{em:g} mol/L from data/ring_closure.yaml ("
+        + (
+            "5:6 ratio from omega-bromoalkylamine ring closure, level assumed"
+            if ring in (5, 6)
+            else "assumed"
+        )
+        + ")"
+    )
+    rates = ", ".join(
+        f"{x} end {v:.3g} 1/s (half-life {math.log(2) / v / 3600:.3g} h)" if v > 0 else f"{x} 0"
+        for x, v in sorted(own.items())
+    )
+    notes = [
+        f"a linker end on an N closes on that N ({ring}-membered ring) to {what} at EM x "
+        f"k_inter: EM({ring}) {source}; k_inter = end rate x {bronsted:.3g} (pKa shift "
+        f"{shift:+.2f}: {origin}) x {step:.3g} (N-class factor, assumed): {rates}"
+    ]
+    return {x: v for x, v in own.items() if v > 0}, notes
 
 
 def simulate(scenario: Scenario) -> LinkerResult:
@@ -214,8 +289,10 @@ def simulate(scenario: Scenario) -> LinkerResult:
     spec = scenario.linker or LinkerSpec()
     info = lk.linker_info(sub, el)
     k, notes = end_rates(scenario, sub, el, info)
+    own, own_notes = own_n_rates(scenario, sub, el, info, k)
+    notes.extend(own_notes)
     net = build_step_growth(
-        Linker(info.ends, k),
+        Linker(info.ends, k, own, info.spiro),
         spec.cap,
         lambda n: lk.effective_molarity(n, spec.em),
         info.a_path,
@@ -243,18 +320,22 @@ def simulate(scenario: Scenario) -> LinkerResult:
     species = []
     for c in net.chains:
         f = lk.chain_formula(info, c.n_a, c.n_l, tuple(e for e in c.ends if e != N_END))
-        mono = lk.monoisotopic(f)
+        ion, mz = lk.ion_mz(f, c.charge)
         ring = c.n_a * (info.a_path + info.l_path) if c.cyclic else None
+        if c.charge:  # the quaternary N's own ring
+            ring = info.own_ring_atoms
         species.append(
             LinkerSpecies(
                 c.name,
                 category(c),
                 c.n_a,
                 c.n_l,
-                lk.formula_text(f),
+                lk.formula_text(f) + ("+" if c.charge == 1 else f"{c.charge}+" if c.charge else ""),
                 lk.average_mass(f),
-                mono + lk.PROTON,
+                mz,
                 ring,
+                c.charge,
+                ion,
             )
         )
     ns = net.n_species
@@ -283,6 +364,10 @@ def simulate(scenario: Scenario) -> LinkerResult:
             f"{el.name} releases {el.releases_acid}: the linker network assumes a base takes it "
             "up (protonation is not simulated for linkers yet)"
         )
+    names = dict(CATEGORIES)
+    if own:
+        key = "spiro" if info.spiro else "N_ring"
+        names[key] = OWN_RING[key]
     return LinkerResult(
         scenario=scenario,
         species=tuple(species),
@@ -296,18 +381,20 @@ def simulate(scenario: Scenario) -> LinkerResult:
         assumptions=tuple(notes),
         warnings=tuple(warnings),
         unit_residual=residual,
+        category_names=names,
     )
 
 
 def protected_monoamine(scenario: Scenario) -> dict[str, float]:
     """A mono-protected diamine (one free N) with ``eq`` of the scenario's linker, in one
-    portion for the run time: mol of adduct with a free end, bridged pair and linker left.
-    The free N reacts like the diamine's own (the protecting group's pKa shift is not
-    applied here)."""
+    portion for the run time: mol of adduct with a free end, bridged pair, adduct closed on
+    its own N (the spiro salt on a ring N) and linker left. The free N reacts like the
+    diamine's own (the protecting group's pKa shift is not applied here)."""
     sub = reagents.substrate(scenario.substrate)
     el = reagents.electrophile(scenario.electrophile)
     info = lk.linker_info(sub, el)
     k, _ = end_rates(scenario, sub, el, info)
+    own, _ = own_n_rates(scenario, sub, el, info, k)
     n = scenario.substrate_eq * scenario.amount()
     return monoamine_with_linker(
         (k[info.ends[0]], k[info.ends[1]]),
@@ -315,4 +402,5 @@ def protected_monoamine(scenario: Scenario) -> dict[str, float]:
         scenario.eq * scenario.amount(),
         n / scenario.concentration(),
         scenario.run_seconds(),
+        (own.get(info.ends[0], 0.0), own.get(info.ends[1], 0.0)),
     )

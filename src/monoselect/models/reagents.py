@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from monoselect.chem import alkylation
+from monoselect.chem.alkylation import OverAlkylation
 from monoselect.chem.molecules import (
     Electrophile,
     Substrate,
@@ -17,7 +19,16 @@ from monoselect.chem.products import SpeciesInfo, species_structures
 from monoselect.errors import InvalidInput, InvalidStructure
 from monoselect.kinetics.network import SiteModel, enumerate_species, species_labels
 
-__all__ = ["acid_base", "electrophile", "molar_mass", "site_model", "species", "substrate"]
+__all__ = [
+    "acid_base",
+    "electrophile",
+    "molar_mass",
+    "over_alkylation",
+    "reagent_carbon",
+    "site_model",
+    "species",
+    "substrate",
+]
 
 
 def _text(text: str, field: str) -> str:
@@ -46,19 +57,39 @@ def acid_base(text: str, field: str, kind: str):
     return resolve_acid_base(text, field=field, kind=kind)
 
 
-def site_model(sub: Substrate) -> SiteModel:
+def site_model(sub: Substrate, over: OverAlkylation | None = None) -> SiteModel:
+    """The substrate's sites; with ``over`` each site takes up to its N-H + 1 groups."""
     s = sub.sites
-    return SiteModel(classes=s.classes, automorphisms=s.automorphisms, locants=s.locants)
+    return SiteModel(
+        classes=s.classes,
+        automorphisms=s.automorphisms,
+        locants=s.locants,
+        capacity=None if over is None else over.capacity,
+        hydrogens=None if over is None else over.hydrogens,
+    )
+
+
+def reagent_carbon(el: Electrophile) -> str:
+    """The kind of carbon an alkylating agent reacts at (methyl, benzylic, primary...)."""
+    return next((t.name for t in el.k_terms if t.what == "carbon"), "other")
+
+
+@lru_cache(maxsize=256)
+def over_alkylation(sub: Substrate, el: Electrophile, multiplier: float = 1.0):
+    """How far ``el`` alkylates each N of ``sub`` and each step's factor (None: one group per
+    N, as for acylation, or ``multiplier`` 0)."""
+    return alkylation.over_alkylation(sub, el.class_name, reagent_carbon(el), multiplier)
 
 
 @lru_cache(maxsize=256)
 def species(
-    sub: Substrate, el: Electrophile
+    sub: Substrate, el: Electrophile, over: bool = True
 ) -> tuple[tuple[tuple[int, ...], ...], tuple[str, ...], tuple[SpeciesInfo, ...]]:
-    """Substitution patterns up to symmetry, their labels and structures (SMILES, m/z)."""
+    """Substitution patterns up to symmetry, their labels and structures (SMILES, m/z);
+    ``over`` False keeps one group per N whatever the reagent."""
     from rdkit.Chem import rdchem
 
-    model = site_model(sub)
+    model = site_model(sub, over_alkylation(sub, el) if over else None)
     patterns = tuple(enumerate_species(model))
     labels = tuple(species_labels(patterns, model))
     try:

@@ -19,7 +19,7 @@ from monoselect.chem.reactivity import Reactivity, arrhenius
 from monoselect.chem.sterics import alpha_branches, steric_default
 from monoselect.errors import InvalidInput, SolverFailure
 from monoselect.kinetics import rosenbrock as rb
-from monoselect.kinetics.network import COUNT_WORDS, Network, build_network
+from monoselect.kinetics.network import Network, build_network
 from monoselect.kinetics.outcome import Outcome, make_outcome
 from monoselect.kinetics.simulate import Problem, integrate, integrate_many
 from monoselect.models import reagents
@@ -54,12 +54,17 @@ class SiteResult(Result):
     mixing: MixingCheck | None = None  # Da at the scenario's stirring (ideal mixing valid?)
 
     def split(self) -> Split:
-        """Species summed by the number of substitutions (regioisomers together)."""
+        """Species summed by the number of substitutions (regioisomers together).
+
+        With alkylating agents an N can take more than one group: ``mono``, ``bis``... stay
+        the products with at most one group per N (mono is the one a chemist wants), ``over``
+        collects species with an N carrying two groups (N,N-dialkyl), ``quat`` those with a
+        quaternised N; the categories still sum to 1.
+        """
         o = self.outcome
         final = o.fractions[-1]
         parts: dict[str, float] = {}
-        for frac, d in zip(final, o.degree, strict=True):
-            name = COUNT_WORDS[d]
+        for frac, name in zip(final, self.table.network.categories, strict=True):
             parts[name] = parts.get(name, 0.0) + float(frac)
         return Split(normalised(parts), o.mono_yield_on_substrate, o.mono_yield_on_electrophile)
 
@@ -128,8 +133,12 @@ def _species_row(s: SpeciesInfo) -> dict:
         "formula": s.formula,
         "mw": round(s.mw, 3),
         "monoisotopic": round(s.monoisotopic, 5),
+        # singly and doubly charged ions: [M+H]+ / [M+2H]2+, or [M]+ / [M+H]2+ for a
+        # quaternary cation (``ions`` says which)
         "mz_M_plus_H": round(s.mz_h, 4),
         "mz_M_plus_2H": round(s.mz_2h, 4),
+        "charge": s.charge,
+        "ions": list(s.ions),
         "isotopes": [list(p) for p in s.isotopes],
     }
 
@@ -144,8 +153,9 @@ def reactivity_model(
     scenario: Scenario | None, sub: Substrate, el: Electrophile
 ) -> tuple[Reactivity, tuple[SpeciesInfo, ...], list[Provenance], list[str]]:
     """Site pKa of every species, Bronsted/Arrhenius rates, and where every number came from."""
-    model = reagents.site_model(sub)
-    patterns, labels, info = reagents.species(sub, el)
+    over = _over_alkylation(scenario, sub, el)
+    model = reagents.site_model(sub, over)
+    patterns, labels, info = reagents.species(sub, el, over is not None)
     temp_c = scenario.temperature_c() if scenario else REFERENCE_C
     parent = substrate_basicity(sub, temp_c)
     basicity = {
@@ -154,6 +164,7 @@ def reactivity_model(
     }
     prov: list[Provenance] = []
     notes: list[str] = []
+    over_estimated = []
     for lab, p in zip(labels, patterns, strict=True):
         b = basicity[p]
         if not b.sites:
@@ -164,8 +175,15 @@ def reactivity_model(
         )
         macro = ", ".join(f"{v:.2f}" for v in b.macroscopic())
         prov.append(Provenance(f"pKa {lab}", f"site {sites}; stepwise {macro}", b.origin))
-        if b.estimated:
+        if b.estimated and max(p) > 1:
+            over_estimated.append(lab)
+        elif b.estimated:
             notes.append(f"pKa of {lab} is an estimate ({macro}); see --explain")
+    if over_estimated:
+        notes.append(
+            f"pKa of the over-alkylated species ({', '.join(over_estimated)}) are estimates; "
+            "see --explain"
+        )
     k_user = scenario.rate_constant() if scenario else None
     factor = arrhenius(el.ea_kj, temp_c)
     rho = None
@@ -210,6 +228,11 @@ def reactivity_model(
         react = replace(react, steric=steric)
     prov.extend(steric_prov)
     notes.extend(steric_notes)
+    if over is not None:
+        react = replace(react, over=over.factors)
+        more_prov, more_notes = _over_provenance(scenario, sub, el, over)
+        prov.extend(more_prov)
+        notes.extend(more_notes)
     prov.append(Provenance("beta_nuc", f"{el.beta_nuc:g}", el.beta_source))
     prov.append(
         Provenance(
@@ -320,17 +343,57 @@ def steric_factors(
     return tuple(factors), prov, notes
 
 
+def _over_alkylation(scenario: Scenario | None, sub: Substrate, el: Electrophile):
+    """How far the electrophile alkylates each N (None: one group per N), with the
+    scenario's ``over_alkylation`` multiplier (0 turns it off)."""
+    multiplier = 1.0
+    if scenario is not None and scenario.over_alkylation is not None:
+        multiplier = scenario.over_alkylation
+    return reagents.over_alkylation(sub, el, multiplier)
+
+
+def _over_provenance(
+    scenario: Scenario | None, sub: Substrate, el: Electrophile, over
+) -> tuple[list[Provenance], list[str]]:
+    """Where the factors of every further alkylation step came from, and the note saying
+    they are assumed."""
+    given = scenario is not None and scenario.over_alkylation is not None
+    steps = ", ".join(
+        f"{loc}: " + " / ".join(f"x{f:.3g}" for f in row[1:])
+        for loc, row in zip(sub.sites.locants, over.factors, strict=True)
+    )
+    prov = [
+        Provenance(
+            "over-alkylation",
+            f"NH2 -> NHR -> NR2 -> NR3+ counted per N-H; further steps per site {steps} "
+            "(relative to the first, at that N's own pKa)",
+            "data/alkylation.yaml over_alkylation (assumed)"
+            + (f"; user multiplier {scenario.over_alkylation:g}" if given else ""),
+        )
+    ]
+    prov += [
+        Provenance(f"N class: {t.name}", f"x{t.factor:g}", f"{t.status}: {t.source}")
+        for t in over.terms
+    ]
+    notes = [
+        f"{el.name} alkylates each N up to its N-H count and then quaternises it; the steps "
+        "after the first run at that N's own pKa times assumed N-class factors "
+        "(data/alkylation.yaml; over_alkylation to scale them, 0 to turn them off)"
+    ]
+    return prov, notes
+
+
 def species_table(substrate: str, electrophile: str) -> SpeciesTable:
     """Species (up to symmetry) of ``substrate`` with ``electrophile``: structures, masses, m/z."""
     sub, el = reagents.substrate(substrate), reagents.electrophile(electrophile)
     react, info, _, _ = reactivity_model(None, sub, el)
-    return _table(sub, el, react, info)
+    return _table(sub, el, react, info, _over_alkylation(None, sub, el))
 
 
 def _table(
-    sub: Substrate, el: Electrophile, react: Reactivity, info: tuple[SpeciesInfo, ...]
+    sub: Substrate, el: Electrophile, react: Reactivity, info: tuple[SpeciesInfo, ...], over
 ) -> SpeciesTable:
-    net = build_network(reagents.site_model(sub), react.site_rate, react.states)
+    net = build_network(reagents.site_model(sub, over), react.site_rate, react.states)
     return SpeciesTable(sub, el, net, info)
 
 
@@ -339,7 +402,8 @@ def scenario_table(scenario: Scenario) -> tuple[SpeciesTable, list[Provenance], 
     sub = reagents.substrate(scenario.substrate)
     el = reagents.electrophile(scenario.electrophile)
     react, info, provenance, notes = reactivity_model(scenario, sub, el)
-    return _table(sub, el, react, info), provenance, notes
+    over = _over_alkylation(scenario, sub, el)
+    return _table(sub, el, react, info, over), provenance, notes
 
 
 def build_problem(
@@ -377,8 +441,9 @@ def simulate(scenario: Scenario, table: SpeciesTable | None = None) -> SiteResul
     problem, more = build_problem(scenario, table.network, el)
     assumptions = [*assumptions, *more]
     net = table.network
-    if net.n_species == 3 and net.k[0] > 0:
-        kappa = net.k[1] / net.k[0]
+    plain = sum(1 for p in net.patterns if max(p) <= 1)  # SM, mono, bis of a symmetric diamine
+    if plain == 3 and len(net.patterns[0]) == 2 and net.k[0] > 0:
+        kappa = net.k[1] / net.k[0]  # SM -> mono, mono -> bis: the first two reactions
         provenance.append(
             Provenance("kappa = k2/k1 (free bases)", f"{kappa:.3g}", "from the rates above")
         )

@@ -121,10 +121,15 @@ def _protect_first(cond: Conditions, _p) -> ProtocolResult:
         notes=(
             f"step 1, HCl salt with Boc2O: {y1:.1%} mono-Boc",
             f"step 2, {PROTECT_LINKER_EQ:g} eq {el.name} on the one free N: {y2:.1%} "
-            f"adduct with a free end, {out['bridged'] / n:.1%} bridged",
+            f"adduct with a free end, {out['bridged'] / n:.1%} bridged, "
+            f"{out['closed'] / n:.1%} closed on its own N (spiro salt)",
             f"step 3, deprotection at {DEPROTECTION_YIELD:.0%} (given); overall {overall:.1%}",
         ),
-        extra={"step_yields": [y1, y2, DEPROTECTION_YIELD]},
+        extra={
+            "step_yields": [y1, y2, DEPROTECTION_YIELD],
+            # step 2 per mol of protected amine: adduct, bridged pairs, spiro salt, amine left
+            "step2": {k: v / n for k, v in out.items() if k != "linker"},
+        },
         step_results=(step1.result,),
     )
 
