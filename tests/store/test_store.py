@@ -106,7 +106,15 @@ def test_a_listing_carries_no_payload_and_the_same_summary(store, results):
     assert summary.to_dict() == {
         k: v for k, v in full.to_dict().items() if k not in ("scenario", "result")
     }
-    assert set(summary.fractions) == {"SM", "mono", "bis", "bridged", "cyclised", "oligomer"}
+    assert set(summary.fractions) == {
+        "SM",
+        "mono",
+        "bis",
+        "bridged",
+        "cyclised",
+        "oligomer",
+        "spiro",
+    }
 
 
 def test_get_runs_keeps_the_order_asked(store, results):
@@ -275,6 +283,7 @@ def test_runs_export_as_csv_with_the_split_as_columns(store, results):
         "bridged",
         "cyclised",
         "oligomer",
+        "spiro",
         "mono_yield_on_substrate",
         "mono_yield_on_electrophile",
         "monoselect_version",

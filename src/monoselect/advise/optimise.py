@@ -215,9 +215,10 @@ def optimise(
             lo, hi = bounds[n]
             x = min(1.0, max(0.0, float(x)))  # never outside the bounds
             if VARIABLES[n][2]:
-                out[n] = float(math.exp(math.log(lo) + x * (math.log(hi) - math.log(lo))))
+                v = math.exp(math.log(lo) + x * (math.log(hi) - math.log(lo)))
             else:
-                out[n] = float(lo + x * (hi - lo))
+                v = lo + x * (hi - lo)
+            out[n] = float(min(hi, max(lo, v)))  # exp(log) may round past a bound
         return out
 
     def simulate_at(values: dict[str, float]) -> Point:

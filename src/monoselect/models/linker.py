@@ -322,7 +322,7 @@ def simulate(scenario: Scenario) -> LinkerResult:
         f = lk.chain_formula(info, c.n_a, c.n_l, tuple(e for e in c.ends if e != N_END))
         ion, mz = lk.ion_mz(f, c.charge)
         ring = c.n_a * (info.a_path + info.l_path) if c.cyclic else None
-        if c.charge:  # the quaternary N's own ring
+        if c.charge or any(is_closed(e) for e in c.ends):  # an end closed on its own N
             ring = info.own_ring_atoms
         species.append(
             LinkerSpecies(
