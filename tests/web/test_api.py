@@ -164,15 +164,21 @@ def test_requests_past_the_rate_limit_are_429_and_pages_are_not_counted(strict_s
         assert c.get("/").status_code == 200  # the page itself still loads
 
 
-def test_a_run_past_the_compute_limit_is_504_and_the_server_recovers(strict_server):
-    import time
+@pytest.fixture(scope="module")
+def short_compute_server():
+    """0.05 s of compute per request, and a rate limit the test cannot hit (the rate test
+    above has spent the strict server's tokens)."""
+    s = Server("--rate-limit", "100000", "--compute-seconds", "0.05", "--workers", "1")
+    yield s
+    s.stop()
 
-    time.sleep(12.5)  # one token back (5 a minute)
+
+def test_a_run_past_the_compute_limit_is_504_and_the_server_recovers(short_compute_server):
     slow = {"electrophile": "1,4-dibromobutane", "eq": 0.731, "linker": {"cap": 40}}
-    r = httpx.post(strict_server.url + "/api/simulate", json=slow, timeout=60)
+    r = httpx.post(short_compute_server.url + "/api/simulate", json=slow, timeout=60)
     assert r.status_code == 504
     assert "was stopped" in r.json()["error"]
-    assert httpx.get(strict_server.url + "/api/health").status_code == 200
+    assert httpx.get(short_compute_server.url + "/api/health").status_code == 200
 
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
