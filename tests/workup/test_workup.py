@@ -8,8 +8,14 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from monoselect import InvalidInput, load_workup, make_scenario, make_workup, search_workup
-from monoselect import workup as run_workup
+from monoselect import (
+    InvalidInput,
+    load_workup,
+    make_scenario,
+    make_workup,
+    search_workup,
+    workup as run_workup,
+)
 from tests.conftest import run_cli
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -121,7 +127,7 @@ def test_mass_balance_holds_for_any_buffered_wash_and_extraction(crude_scenario,
     )
     r = run_workup(crude_scenario, plan)
     assert r.balance_residual() < 1e-9
-    assert 0.0 <= r.recovery().min() and r.recovery().max() <= 1.0 + 1e-12
+    assert r.recovery().min() >= 0.0 and r.recovery().max() <= 1.0 + 1e-12
 
 
 def test_the_search_meets_the_recovery_and_beats_the_citric_wash(citric):
