@@ -61,6 +61,7 @@ def test_public_api_is_pinned():
         "make_symptom",
         "make_workup",
         "optimise",
+        "procedure",
         "recommend",
         "search_workup",
         "simulate",

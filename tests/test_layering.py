@@ -54,6 +54,19 @@ ALLOWED = {
     # the store reads scenarios and times as the command line does; __init__ for __version__
     "store": {"store", "scenario", "units", "errors", "__init__"},
     "web": {"__init__", "web"},  # a front end: the public API (``monoselect``) only
+    # procedure writes a simulated run for the bench and as a report; it reads the workup
+    "procedure": {
+        "procedure",
+        "workup",
+        "models",
+        "scenario",
+        "chem",
+        "plots",
+        "results",
+        "errors",
+        "units",
+        "data",
+    },
     "cli": None,  # the front end may use anything public
     "__init__": None,
     "__main__": None,

@@ -1169,6 +1169,99 @@ def _fraction(text: str, field: str) -> float:
     return value
 
 
+# -- from plan to bench: procedure and report (monoselect.procedure) ----------------------------
+
+
+def _procedure_for(flags: dict, path: Path | None, protocol: str | None, workup_file):
+    """The ProcedureResult of a scenario (file and flags) or of a registered protocol run on
+    the conditions those give."""
+    from monoselect.procedure import procedure as build
+
+    if protocol is None:
+        return build(_scenario(path, flags), workup=workup_file)
+    from monoselect.errors import InvalidInput
+    from monoselect.protocols import PROTOCOLS
+    from monoselect.protocols.base import Conditions, make_conditions
+    from monoselect.scenario import read_mapping
+
+    if protocol not in PROTOCOLS:
+        raise InvalidInput(
+            f"no protocol {protocol!r}",
+            field="protocol",
+            fix="one of " + ", ".join(PROTOCOLS),
+        )
+    data = read_mapping(path) if path is not None else {}
+    given = {**data, **{k: v for k, v in flags.items() if v is not None}}
+    unused = sorted(k for k in given if k not in Conditions.model_fields)
+    if unused:
+        raise InvalidInput(
+            f"{', '.join(unused)} cannot be set with --protocol (the protocol sets them)",
+            field=unused[0],
+            fix="leave it out, or give a scenario without --protocol",
+        )
+    run = PROTOCOLS[protocol].run(make_conditions(**given))
+    return build(run, workup=workup_file)
+
+
+WorkupFile = Annotated[
+    Path | None, typer.Option("--workup", help="workup file to simulate on the same crude")
+]
+ProtocolName = Annotated[
+    str | None,
+    typer.Option(help="write a registered protocol (hcl_salt, slow_addition, excess...)"),
+]
+
+
+@app.command()
+@_with_core
+def procedure(
+    flags: dict,
+    path: Path | None,
+    protocol: ProtocolName = None,
+    workup_file: WorkupFile = None,
+    as_json: AsJson = False,
+) -> None:
+    """What to weigh, what to pump, in which order: reagent table (mass, volume, form as
+    bought), pump rates, steps with times and temperatures, the simulated outcome along the
+    way, LC-MS ions to watch and the bench notes."""
+
+    def body():
+        _emit(_procedure_for(flags, path, protocol, workup_file), as_json)
+
+    _guarded(body)
+
+
+@app.command()
+@_with_core
+def report(
+    flags: dict,
+    path: Path | None,
+    out: Annotated[
+        list[Path],
+        typer.Option("--out", "-o", help="file to write: .html, .md or .pdf (repeat for several)"),
+    ],
+    protocol: ProtocolName = None,
+    workup_file: WorkupFile = None,
+    as_json: AsJson = False,
+) -> None:
+    """The plan as a document: self-contained HTML (structures, plot, tables, sources; nothing
+    fetched), Markdown for a lab notebook, PDF."""
+
+    def body():
+        from monoselect.procedure.report import check_path, write_report
+
+        for target in out:
+            check_path(target)
+        result = _procedure_for(flags, path, protocol, workup_file)
+        for target in out:
+            write_report(result, target)
+            _note(as_json, f"report written to {target}")
+        if as_json:
+            _emit(result, True)
+
+    _guarded(body)
+
+
 def _version(value: bool) -> None:
     if value:
         from monoselect import __version__

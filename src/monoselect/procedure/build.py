@@ -1,0 +1,459 @@
+"""From a simulated run to what goes on the bench: weights, volumes, pump rates, steps,
+the expected outcome along the way, LC-MS ions to watch, and the bench notes.
+
+Everything is read from the Result of the run that was simulated (its scenario and feed
+plan), so the numbers written are the numbers simulated: mass = mmol x MW, volume of a neat
+liquid = mass / density, volume of a solution = mmol / molarity, pump rate = fed volume /
+feed time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from monoselect.chem.ions import ion_table
+from monoselect.data import load_yaml
+from monoselect.errors import InvalidInput
+from monoselect.models import reagents, simulate
+from monoselect.models.charges import feed_plan
+from monoselect.results import Provenance, Result
+from monoselect.scenario import Scenario
+
+# electrophile classes whose reaction with an amine is fast, exothermic and releases HCl
+ACID_CHLORIDES = ("acyl_chloride", "sulfonyl_chloride", "chloroformate")
+ALKYLATING = ("alkyl_halide", "alkyl_sulfonate")
+COLD_LIMIT_C = 5.0  # keep acid-chloride additions below this (ice bath), an operating habit
+
+
+@lru_cache(maxsize=1)
+def data() -> dict:
+    return load_yaml("procedure.yaml")
+
+
+@dataclass(frozen=True)
+class Reagent:
+    """One line of the reagent table."""
+
+    name: str
+    role: str  # substrate, electrophile, acid, base
+    form: str  # as bought and handled
+    mw: float  # g/mol
+    eq: float  # per diamine charged at 1 eq
+    mmol: float
+    mass_mg: float
+    volume_ml: float | None  # neat liquid (density) or solution (molarity); None: weigh
+    how: str  # weigh / syringe (neat) / syringe (solution)
+    source: str
+
+    def row(self) -> dict:
+        return {
+            "name": self.name,
+            "role": self.role,
+            "form": self.form,
+            "mw_g_per_mol": self.mw,
+            "eq": self.eq,
+            "mmol": self.mmol,
+            "mass_mg": self.mass_mg,
+            "volume_ml": self.volume_ml,
+            "how": self.how,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    text: str
+    start_s: float
+    duration_s: float
+    temperature_c: float
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The simulated composition at one point of the procedure."""
+
+    when: str
+    time_s: float
+    fractions: dict[str, float]  # of the diamine units
+    electrophile_left: float | None  # fraction of the electrophile charged
+
+
+def _substrate_row(scenario: Scenario, mmol: float) -> Reagent:
+    sub = reagents.substrate(scenario.substrate)
+    from rdkit import Chem
+    from rdkit.Chem import Descriptors
+
+    mw = float(Descriptors.MolWt(Chem.MolFromSmiles(sub.smiles)))
+    form = data()["forms"].get(sub.name, {})
+    density = form.get("density")
+    mass = mmol * mw
+    return Reagent(
+        sub.name,
+        "substrate",
+        form.get("note", "weigh (no physical form in data/procedure.yaml)"),
+        mw,
+        scenario.substrate_eq,
+        mmol,
+        mass,
+        mass / 1000 / density if density else None,
+        "syringe (neat)" if density else "weigh",
+        form.get("source", "molar mass from RDKit (IUPAC atomic weights)"),
+    )
+
+
+def _electrophile_row(scenario: Scenario, mmol: float) -> Reagent:
+    el = reagents.electrophile(scenario.electrophile)
+    form = data()["forms"].get(el.name, {})
+    mass = mmol * el.mw
+    solid = form.get("state") == "solid" or el.density is None
+    return Reagent(
+        el.name,
+        "electrophile",
+        form.get("note", "neat liquid" if not solid else "solid"),
+        el.mw,
+        scenario.eq,
+        mmol,
+        mass,
+        None if solid else mass / 1000 / el.density,
+        "weigh" if solid else "syringe (neat)",
+        form.get("source", "data/reagents.yaml (CRC Handbook and supplier data sheets)"),
+    )
+
+
+def _acid_base_row(text: str, role: str, eq: float, mmol: float) -> Reagent:
+    ab = reagents.acid_base(text, role, role)
+    mw = data()["molar_mass"].get(ab.name)
+    if mw is None:
+        raise InvalidInput(
+            f"no molar mass for {ab.name} in data/procedure.yaml", field=role, fix="add it there"
+        )
+    solution = data()["solution_of"].get(ab.name)
+    if ab.concentration is None:
+        form, volume, how = "solid", None, "weigh"
+    elif solution:
+        form, volume, how = solution, mmol / ab.concentration, "syringe (solution)"
+    else:
+        form, volume, how = "neat liquid", mmol / ab.concentration, "syringe (neat)"
+    return Reagent(ab.name, role, form, mw, eq, mmol, mmol * mw, volume, how, ab.source)
+
+
+def reagent_table(scenario: Scenario) -> tuple[list[Reagent], dict]:
+    """Reagent rows and the volumes (mL) of the flask and of the fed solution."""
+    plan = feed_plan(scenario)
+    scale_mmol = scenario.amount() * 1e3
+    rows = [
+        _substrate_row(scenario, plan.substrate_charged * 1e3),
+        _electrophile_row(scenario, plan.electrophile_charged * 1e3),
+    ]
+    if scenario.acid and scenario.acid_eq > 0:
+        rows.append(
+            _acid_base_row(scenario.acid, "acid", scenario.acid_eq, scenario.acid_eq * scale_mmol)
+        )
+    if scenario.base and scenario.base_eq > 0:
+        rows.append(
+            _acid_base_row(scenario.base, "base", scenario.base_eq, scenario.base_eq * scale_mmol)
+        )
+    inverse = scenario.mode == "inverse"
+    fed_mmol = (plan.substrate_charged if inverse else plan.electrophile_charged) * 1e3
+    in_flask_mmol = (plan.electrophile_charged if inverse else plan.substrate_charged) * 1e3
+    feed_time = plan.feed_time
+    volumes = {
+        "flask_ml": in_flask_mmol / scenario.concentration(),  # mmol / (mol/L) = mL
+        "feed_ml": fed_mmol / plan.feed_conc,
+        "feed_conc_m": plan.feed_conc,
+        "feed_time_s": feed_time,
+        # one rate per stage: the model's volume rate (L/s) in mL/h
+        "pump_ml_per_h": [s.volume_rate * 3.6e6 for s in plan.stages],
+        "stage_s": [s.duration for s in plan.stages],
+        "fed": "substrate" if inverse else "electrophile",
+    }
+    return rows, volumes
+
+
+def duration_text(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.3g} h"
+
+
+def volume_text(ml: float | None) -> str:
+    if ml is None:
+        return "-"
+    return f"{ml:.2f} mL" if ml < 10 else f"{ml:.1f} mL" if ml < 100 else f"{ml:.0f} mL"
+
+
+def mass_text(mg: float) -> str:
+    return f"{mg:.1f} mg" if mg < 1000 else f"{mg / 1000:.2f} g"
+
+
+def _fractions_at(result: Result, t: float) -> Checkpoint | None:
+    """The site model's composition at time ``t`` (interpolated on its time grid)."""
+    o = getattr(result, "outcome", None)
+    if o is None:
+        return None
+    time = np.asarray(o.time)
+    amounts = np.asarray(o.amounts)
+    row = np.array([np.interp(t, time, amounts[:, j]) for j in range(amounts.shape[1])])
+    total = row.sum()
+    deg = np.asarray(o.degree)
+    words = {0: "SM", 1: "mono", 2: "bis"}
+    fr: dict[str, float] = {}
+    for j, d in enumerate(deg):
+        key = words.get(int(d), "over")
+        fr[key] = fr.get(key, 0.0) + float(row[j] / total)
+    left = float(np.interp(t, time, np.asarray(o.electrophile)) / o.electrophile_charged)
+    return Checkpoint("", t, fr, left)
+
+
+def checkpoints(result: Result, feed_time: float) -> list[Checkpoint]:
+    """End of the addition, when the mono is within 1 % of its final amount, and the end."""
+    points: list[Checkpoint] = []
+    o = getattr(result, "outcome", None)
+    if o is None:  # families without a time course: the end only
+        split = result.split()
+        return [Checkpoint("end of the run", float("nan"), dict(split.fractions), None)]
+    t_end = float(np.asarray(o.time)[-1])
+    marks = []
+    if feed_time > 0:
+        marks.append(("end of the addition", feed_time))
+    t99 = result.time_to_99() if hasattr(result, "time_to_99") else t_end
+    if t99 > feed_time * 1.01:
+        marks.append(("mono within 1 % of its final amount", t99))
+    marks.append(("end of the run", t_end))
+    for when, t in marks:
+        c = _fractions_at(result, t)
+        points.append(Checkpoint(when, t, c.fractions, c.electrophile_left))
+    return points
+
+
+def bench_notes(scenario: Scenario, rows: list[Reagent]) -> list[tuple[str, str]]:
+    """(note, source) pairs the data support for this run."""
+    el = reagents.electrophile(scenario.electrophile)
+    notes = data()["notes"]
+    out = []
+    mmol = next(r.mmol for r in rows if r.role == "electrophile")
+    if "CO2" in (el.byproduct or ""):
+        ml = mmol * data()["gas_molar_volume_ml_per_mmol"]
+        out.append((notes["co2"]["text"].format(ml=ml, mmol=mmol), notes["co2"]["source"]))
+    if el.class_name in ACID_CHLORIDES:
+        n = notes["acid_chloride"]
+        out.append((n["text"].format(name=el.name, limit=COLD_LIMIT_C), n["source"]))
+    if el.class_name in ALKYLATING:
+        n = notes["alkyl_halide"]
+        out.append((n["text"].format(name=el.name), n["source"]))
+    for r in rows:
+        if r.role == "acid" and r.form.startswith("HCl "):
+            n = notes["hcl_solution"]
+            out.append((n["text"].format(solution=r.form), n["source"]))
+    return out
+
+
+def steps_for(scenario: Scenario, rows, volumes, checkpoints_, solvent: str) -> list[Step]:
+    """The operations in order, with times and temperatures."""
+    t_c = scenario.temperature_c()
+    by_role = {r.role: r for r in rows}
+    sub, el = by_role["substrate"], by_role["electrophile"]
+    inverse = volumes["fed"] == "substrate"
+    first, fed = (el, sub) if inverse else (sub, el)
+    steps: list[str | tuple[str, float]] = []
+    amount = (
+        volume_text(first.volume_ml) + f" ({mass_text(first.mass_mg)})"
+        if first.volume_ml
+        else mass_text(first.mass_mg)
+    )
+    steps.append(
+        f"Charge {amount} {first.name} ({first.mmol:.3g} mmol) and {solvent} "
+        f"({volume_text(volumes['flask_ml'])} in all, {scenario.concentration():g} M) to the "
+        "flask; stir"
+    )
+    if "acid" in by_role:
+        a = by_role["acid"]
+        what = (
+            f"{volume_text(a.volume_ml)} {a.form}"
+            if a.volume_ml
+            else f"{mass_text(a.mass_mg)} {a.name}"
+        )
+        steps.append(f"Add {what} ({a.mmol:.3g} mmol, {a.eq:g} eq) dropwise; stir 15 min")
+    if "base" in by_role:
+        b = by_role["base"]
+        what = (
+            f"{volume_text(b.volume_ml)} {b.name}"
+            if b.volume_ml
+            else f"{mass_text(b.mass_mg)} {b.name}"
+        )
+        steps.append(f"Add {what} ({b.mmol:.3g} mmol, {b.eq:g} eq)")
+    if abs(t_c - 25.0) > 2:
+        steps.append(f"Bring the flask to {t_c:g} degC")
+    fed_amount = (
+        volume_text(fed.volume_ml) + f" ({mass_text(fed.mass_mg)})"
+        if fed.volume_ml
+        else mass_text(fed.mass_mg)
+    )
+    solution = (
+        f"{fed_amount} {fed.name} ({fed.mmol:.3g} mmol, {fed.eq:g} eq) in {solvent} to "
+        f"{volume_text(volumes['feed_ml'])} ({volumes['feed_conc_m']:g} M)"
+    )
+    start = 0.0
+    timed: list[tuple[str, float, float]] = []
+    rates = volumes["pump_ml_per_h"]
+    if rates:
+        parts = ", then ".join(
+            f"{r:.3g} mL/h for {duration_text(d)}"
+            for r, d in zip(rates, volumes["stage_s"], strict=True)
+        )
+        steps.append(f"Load a syringe with {solution}")
+        timed.append((f"Pump it in by syringe pump at {parts}", 0.0, volumes["feed_time_s"]))
+        start = volumes["feed_time_s"]
+    else:
+        timed.append((f"Add {solution} in one portion", 0.0, 0.0))
+    end = checkpoints_[-1].time_s
+    if np.isfinite(end) and end > start:
+        timed.append(
+            (
+                f"Stir at {t_c:g} degC for {duration_text(end - start)} (simulated end)",
+                start,
+                end - start,
+            )
+        )
+    out = [Step(i + 1, text, 0.0, 0.0, t_c) for i, text in enumerate(steps)]
+    for text, s0, d in timed:
+        out.append(Step(len(out) + 1, text, s0, d, t_c))
+    return out
+
+
+@dataclass(frozen=True)
+class ProcedureResult(Result):
+    """A run written as a procedure; the reaction Result it came from is kept whole."""
+
+    kind = "procedure"
+    scenario: Scenario
+    reaction: Result
+    label: str
+    solvent: str
+    reagents: tuple[Reagent, ...]
+    volumes: dict
+    steps: tuple[Step, ...]
+    checkpoints: tuple[Checkpoint, ...]
+    ions: tuple
+    notes: tuple[tuple[str, str], ...]
+    workup: Result | None
+    assumptions: tuple[str, ...]
+    warnings: tuple[str, ...]
+    provenance: tuple[Provenance, ...] = ()
+
+    def split(self):
+        return self.reaction.split()
+
+    def details(self) -> dict:
+        return {
+            "procedure": {
+                "title": self.label,
+                "solvent": self.solvent,
+                "reagents": [r.row() for r in self.reagents],
+                "volumes": self.volumes,
+                "steps": [
+                    {
+                        "step": s.number,
+                        "text": s.text,
+                        "start_s": s.start_s,
+                        "duration_s": s.duration_s,
+                        "temperature_c": s.temperature_c,
+                    }
+                    for s in self.steps
+                ],
+                "expected": [
+                    {
+                        "when": c.when,
+                        "time_s": c.time_s,
+                        "fractions": c.fractions,
+                        "electrophile_left": c.electrophile_left,
+                    }
+                    for c in self.checkpoints
+                ],
+                "lcms": [
+                    {"species": i.species, "ion": i.ion, "mz": i.mz, "note": i.note}
+                    for i in self.ions
+                ],
+                "notes": [{"text": t, "source": src} for t, src in self.notes],
+            },
+            "workup": None if self.workup is None else self.workup.to_dict(),
+        }
+
+    def __rich__(self):
+        from monoselect.procedure.render import render
+
+        return render(self)
+
+
+def procedure(source, *, workup=None, label: str | None = None) -> ProcedureResult:
+    """The procedure for ``source``: a Scenario (simulated here), a Result, or a protocol's
+    result (one-step protocols). ``workup``: a workup plan (file, mapping or WorkupPlan) run
+    on the same crude and carried in the result."""
+    notes_: list[str] = []
+    if isinstance(source, Scenario):
+        reaction = simulate(source)
+    elif isinstance(source, Result):
+        reaction = source
+    elif hasattr(source, "result") and hasattr(source, "steps"):  # a ProtocolResult
+        if source.steps > 1:
+            raise InvalidInput(
+                f"{source.label} has {source.steps} steps; a procedure is written for one",
+                field="protocol",
+                fix="write each step's scenario as its own procedure, or pick a one-step protocol",
+            )
+        reaction = source.result
+        label = label or source.label
+        notes_.extend(source.notes)
+    else:
+        raise InvalidInput(
+            f"procedure takes a Scenario or a simulated result, got {type(source).__name__}",
+            field="source",
+            fix="give make_scenario(...) or the result of simulate(...)",
+        )
+    scenario = reaction.scenario
+    if scenario.resin is not None or scenario.reductive is not None:
+        raise InvalidInput(
+            "procedure writes solution-phase runs with one electrophile",
+            field="scenario",
+            fix="leave out resin and reductive, or simulate those runs with their own commands",
+        )
+    rows, volumes = reagent_table(scenario)
+    points = checkpoints(reaction, volumes["feed_time_s"])
+    sol = scenario.solvent_properties()
+    steps = steps_for(scenario, rows, volumes, points, sol.key)
+    table = getattr(reaction, "table", None)
+    ions = tuple(ion_table(table.species)) if table is not None else ()
+    worked = None
+    if workup is not None:
+        from monoselect.workup import workup as run_workup
+
+        worked = run_workup(reaction, workup)
+    title = (f"{label}: " if label else "") + (
+        f"{rows[0].name} + {scenario.eq:g} eq {rows[1].name}, "
+        f"{scenario.amount() * 1e3:g} mmol scale"
+    )
+    provenance = tuple(
+        Provenance(f"{r.role} {r.name}", f"MW {r.mw:.2f}", r.source) for r in rows
+    ) + tuple(reaction.provenance)
+    return ProcedureResult(
+        scenario,
+        reaction,
+        title,
+        sol.name,
+        tuple(rows),
+        volumes,
+        tuple(steps),
+        tuple(points),
+        ions,
+        tuple(bench_notes(scenario, rows)),
+        worked,
+        tuple(notes_) + tuple(reaction.assumptions),
+        tuple(reaction.warnings),
+        provenance,
+    )
