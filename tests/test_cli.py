@@ -52,6 +52,7 @@ def test_public_api_is_pinned():
         "compare",
         "depict_svg",
         "final_split",
+        "fit",
         "ion_table",
         "load_scenario",
         "load_workup",

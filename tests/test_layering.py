@@ -67,6 +67,8 @@ ALLOWED = {
         "units",
         "data",
     },
+    # fit simulates each run as done and reads what was observed
+    "fit": {"fit", "models", "scenario", "results", "errors", "units", "plots", "data"},
     "cli": None,  # the front end may use anything public
     "__init__": None,
     "__main__": None,

@@ -1262,6 +1262,75 @@ def report(
     _guarded(body)
 
 
+# -- learn from the flask: fit (monoselect.fit) --------------------------------------------------
+
+
+@app.command()
+def fit(
+    experiments: Annotated[Path, typer.Argument(help="experiments file (YAML, JSON or CSV)")],
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="parameter to fit: kappa, k (repeat; default kappa, and k when a "
+            "sample was taken during a run)"
+        ),
+    ] = None,
+    per_run: Annotated[
+        list[str] | None, typer.Option(help="fit this parameter per experiment (repeat)")
+    ] = None,
+    save_params: Annotated[
+        Path | None,
+        typer.Option(
+            help="write the fitted kappa and k as YAML: a scenario or conditions "
+            "file that simulate, compare, advise, procedure... take"
+        ),
+    ] = None,
+    as_json: AsJson = False,
+    plot: Annotated[
+        Path | None, typer.Option(help="observed against fitted and the profiles (.png, .svg)")
+    ] = None,
+) -> None:
+    """Learn kappa (and the time scale k) from what your runs gave: maximum likelihood on
+    the full simulation of each run, 95 % intervals by profile likelihood, each parameter
+    said identifiable, one-sided or flat."""
+
+    def body():
+        import yaml
+
+        from monoselect.fit import fit as run_fit, read_experiments
+
+        if plot is not None:
+            from monoselect.fit.plots import check
+
+            check(plot)
+        exps = read_experiments(experiments)
+        names = param or (
+            ["kappa", "k"]
+            if any(o.time_s is not None for e in exps for o in e.observations)
+            else ["kappa"]
+        )
+        result = run_fit(exps, tuple(names), tuple(per_run or ()))
+        _emit(result, as_json)
+        if plot is not None:
+            from monoselect.fit.plots import write_fit
+
+            write_fit(result, plot)
+            _note(as_json, f"plot written to {plot}")
+        if save_params is not None:
+            from monoselect.plots import commit
+
+            text = (
+                "# fitted by monoselect fit from "
+                + experiments.name
+                + "\n"
+                + yaml.safe_dump(result.fitted_parameters(), sort_keys=False)
+            )
+            commit(lambda tmp: tmp.write_text(text, encoding="utf-8"), save_params, "save_params")
+            _note(as_json, f"fitted parameters written to {save_params}")
+
+    _guarded(body)
+
+
 def _version(value: bool) -> None:
     if value:
         from monoselect import __version__

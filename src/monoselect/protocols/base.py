@@ -51,6 +51,10 @@ class Conditions(BaseModel):
         "acid released), a name, or 'none'",
     )
     base_eq: float | None = None
+    kappa: float | None = Field(
+        None, gt=0, description="k2/k1 per molecule, e.g. from `monoselect fit` (default: from pKa)"
+    )
+    k: Quantity | None = Field(None, description="per-site rate constant of a fresh site (fitted)")
     max_substrate_eq: float = Field(10.0, description="most diamine equivalents you accept")
     max_time: Quantity = Field("24 h", description="longest run you accept")
     precious: Literal["substrate", "electrophile"] = Field(
@@ -267,6 +271,13 @@ def scenario_for(cond: Conditions, **fields) -> Scenario:
         solvent=cond.solvent,
         time=cond.max_time,
     )
+    # fitted values belong to this substrate and electrophile: not to another step's reagents
+    same = (
+        fields.get("substrate", cond.substrate) == cond.substrate
+        and fields.get("electrophile", cond.electrophile) == cond.electrophile
+    )
+    if same:
+        base.update({n: getattr(cond, n) for n in ("kappa", "k") if getattr(cond, n) is not None})
     return make_scenario(**{**base, **fields})
 
 
