@@ -191,6 +191,11 @@ def _words(p: Param, cls: str, lo, hi, has_time: bool) -> str:
     )
     if cls == "identifiable":
         return f"the data pin {what} between {lo:.3g} and {hi:.3g} (95 %)"
+    if cls == "one-sided" and p.base == "k" and not has_time and lo is not None:
+        return (
+            f"the endpoints only say the run finished: k is at least {lo:.3g} (95 %), its upper "
+            "side is open; a sample taken during the run would tell it"
+        )
     if cls == "one-sided":
         side = f"at most {hi:.3g}" if hi is not None else f"at least {lo:.3g}"
         return f"the data bound {what} on one side only: {side} (95 %); the other side is open"
