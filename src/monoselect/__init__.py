@@ -41,6 +41,7 @@ __all__ = [
     "species_table",
     "troubleshoot",
     "workup",
+    "write_report",
 ]
 
 _WHERE = {
@@ -76,6 +77,7 @@ _WHERE = {
     "UnknownRecord": "monoselect.store",
     "workup": "monoselect.workup",
     "WorkupResult": "monoselect.workup",
+    "write_report": "monoselect.procedure.report",
 }
 
 

@@ -6,3 +6,14 @@ from monoselect.fit.estimate import FitResult, Fitter, fit
 from monoselect.fit.experiments import Experiment, Observation, read_experiments
 
 __all__ = ["Experiment", "FitResult", "Fitter", "Observation", "fit", "read_experiments"]
+
+
+class _CallableModule(__import__("types").ModuleType):
+    """``monoselect.fit`` is both this package and the public function: importing the
+    package sets it as the attribute of ``monoselect``, so the package calls the function."""
+
+    def __call__(self, *args, **kwargs):
+        return fit(*args, **kwargs)
+
+
+__import__("sys").modules[__name__].__class__ = _CallableModule

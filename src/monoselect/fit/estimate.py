@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from scipy.optimize import least_squares
@@ -276,6 +277,15 @@ def fit(experiments: list[Experiment], params=("kappa",), per_run=(), starts=Non
     """Fit ``params`` (kappa, k) shared across the experiments, or per run for names in
     ``per_run``; response factors of area observations without a known one are added as
     nuisance parameters."""
+    if isinstance(experiments, dict):  # an experiments file's mapping
+        from monoselect.fit.experiments import experiments_from
+
+        experiments = experiments_from(experiments)
+    elif isinstance(experiments, str | Path):
+        from monoselect.fit.experiments import read_experiments
+
+        experiments = read_experiments(experiments)
+    experiments = list(experiments)
     if not experiments:
         raise InvalidInput("no experiments to fit", field="experiments")
     names = list(dict.fromkeys(params))

@@ -172,11 +172,15 @@ def read_experiments(path) -> list[Experiment]:
     path = Path(path)
     if path.suffix.lower() == ".csv":
         return _from_csv(path)
-    data = read_mapping(path, "experiments")
-    items = data.get("experiments")
+    return experiments_from(read_mapping(path, "experiments"), path.name)
+
+
+def experiments_from(data: dict, where: str = "the input") -> list[Experiment]:
+    """Experiments from the mapping an experiments file holds."""
+    items = data.get("experiments") if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
         raise InvalidInput(
-            f"{path.name} has no experiments", field="experiments", fix="give experiments: [...]"
+            f"{where} has no experiments", field="experiments", fix="give experiments: [...]"
         )
     return [experiment(e, i) for i, e in enumerate(items)]
 

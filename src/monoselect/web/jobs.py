@@ -95,6 +95,141 @@ def scenario_file(payload: dict, progress: Progress) -> dict:
     return {"name": shown, "scenario": scenario.model_dump(mode="json", exclude_unset=True)}
 
 
+# -- the help desk and the bench: one job per command, the CLI's file format in --------------
+
+
+def _split(payload: dict, keys: tuple[str, ...]) -> tuple[dict, dict]:
+    data = dict(payload)
+    return {k: data.pop(k) for k in keys if k in data}, data
+
+
+def _advise(payload: dict):
+    from monoselect import make_conditions, make_constraints, recommend
+
+    own, data = _split(payload, ("max_steps", "equipment", "target_purity"))
+    return recommend(make_conditions(**data), make_constraints(**own))
+
+
+def _troubleshoot(payload: dict):
+    from monoselect import InvalidInput, make_scenario, make_symptom, troubleshoot
+
+    symptom, data = _split(payload, ("symptom",))
+    block = symptom.get("symptom") or {}
+    if not isinstance(block, dict) or not block:
+        raise InvalidInput(
+            "say what you saw", field="symptom", fix="give symptom: {observed: 'bis 40 %'}"
+        )
+    return troubleshoot(make_scenario(**data), make_symptom(**block))
+
+
+def _optimise(payload: dict):
+    from monoselect import make_conditions, optimise
+
+    own, data = _split(payload, ("protocol", "variables", "min_mono", "max_bis"))
+    return optimise(
+        make_conditions(**data),
+        own.get("protocol", "excess"),
+        own.get("variables"),
+        min_mono_on_electrophile=own.get("min_mono"),
+        max_bis=own.get("max_bis"),
+    )
+
+
+def _workup(payload: dict):
+    from monoselect import InvalidInput, make_scenario, workup
+
+    own, data = _split(payload, ("scenario",))
+    spec = own.get("scenario") or {}
+    if not isinstance(spec, dict):
+        raise InvalidInput("scenario must be a mapping of scenario fields", field="scenario")
+    return workup(make_scenario(**spec), data)
+
+
+def _procedure(payload: dict):
+    from monoselect import InvalidInput, compare, make_conditions, make_scenario, procedure
+
+    own, data = _split(payload, ("protocol", "workup"))
+    if own.get("protocol"):
+        done = compare(make_conditions(**data), [own["protocol"]])
+        if not done.ranked:
+            name, message = done.failed[0]
+            raise InvalidInput(f"{name} could not run: {message}", field="protocol")
+        return procedure(done.ranked[0], workup=own.get("workup"))
+    return procedure(make_scenario(**data), workup=own.get("workup"))
+
+
+def _fit(payload: dict):
+    from monoselect import fit
+
+    own, data = _split(payload, ("param", "per_run"))
+    return fit(data, tuple(own.get("param") or ("kappa",)), tuple(own.get("per_run") or ()))
+
+
+DESK = {
+    "advise": _advise,
+    "troubleshoot": _troubleshoot,
+    "optimise": _optimise,
+    "workup": _workup,
+    "procedure": _procedure,
+    "fit": _fit,
+}
+
+
+def desk(payload: dict, progress: Progress) -> dict:
+    """One help-desk or bench command on its file's mapping: ``to_dict()``, identical to the
+    command's ``--json``. With ``view``, also the command's own rendering as HTML."""
+    import yaml
+
+    from monoselect import InvalidInput
+
+    command = payload.get("command")
+    if command not in DESK:
+        raise InvalidInput(f"no command {command!r}", field="command", fix=", ".join(DESK))
+    body = payload.get("input")
+    if isinstance(body, str):  # the page's text box: the command's file, as YAML or JSON
+        try:
+            body = yaml.safe_load(body) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark is not None else ""
+            raise InvalidInput(
+                f"cannot read the text{where}", field="input", fix="write it as in the example"
+            ) from None
+    if not isinstance(body, dict):
+        raise InvalidInput("the input must be a mapping", field="input")
+    result = DESK[command](body)
+    out = {"result": result.to_dict()}
+    if payload.get("view"):
+        from rich.console import Console
+
+        console = Console(record=True, width=110, file=__import__("io").StringIO())
+        console.print(result)
+        out["html"] = console.export_html(inline_styles=True, code_format="<pre>{code}</pre>")
+    if payload.get("report"):
+        out["report"] = _report(result, payload["report"])
+    return out if payload.get("view") or payload.get("report") else out["result"]
+
+
+def _report(result, kind: str) -> dict:
+    """The procedure as a document: HTML or Markdown text, or PDF as base64."""
+    import base64
+    import tempfile
+    from pathlib import Path
+
+    from monoselect import InvalidInput, write_report
+
+    if getattr(result, "kind", "") != "procedure":
+        raise InvalidInput("a report is written for a procedure", field="report")
+    if kind not in ("html", "md", "pdf"):
+        raise InvalidInput(f"no report format {kind!r}", field="report", fix="html, md or pdf")
+    with tempfile.TemporaryDirectory(prefix="monoselect-report-") as folder:
+        path = write_report(result, Path(folder) / f"plan.{kind}")
+        data = path.read_bytes()
+    if kind == "pdf":
+        return {"format": kind, "base64": base64.b64encode(data).decode("ascii")}
+    return {"format": kind, "text": data.decode("utf-8")}
+
+
 def warm() -> None:
     """Load RDKit, SciPy and the compiled integrator before the first request needs them."""
     simulate({}, lambda done, total: None)
@@ -105,4 +240,5 @@ JOBS: dict[str, Callable[[dict, Progress], dict]] = {
     "compare": compare,
     "structure": structure,
     "scenario_file": scenario_file,
+    "desk": desk,
 }

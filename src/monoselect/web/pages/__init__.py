@@ -19,9 +19,20 @@ class Page:
 PAGES: tuple[Page, ...] = (
     Page("simulate", "/", "Simulate"),
     Page("compare", "/compare", "Compare"),
+    Page("desk", "/troubleshoot", "Troubleshoot"),
 )
 
-NAV = tuple((p.path, p.title) for p in PAGES)
+# the help-desk module serves several pages, one per command
+NAV = (
+    ("/", "Simulate"),
+    ("/compare", "Compare"),
+    ("/troubleshoot", "Troubleshoot"),
+    ("/advise", "Advise"),
+    ("/optimise", "Optimise"),
+    ("/fit", "Fit"),
+    ("/workup", "Work-up"),
+    ("/procedure", "Procedure"),
+)
 
 
 def routers():
