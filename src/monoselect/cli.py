@@ -692,6 +692,7 @@ def serve(
     compute_seconds: Annotated[
         float, typer.Option(help="longest computation per request, seconds")
     ] = 60.0,
+    db: StoreUrl = None,
 ) -> None:
     """Open the page in a browser: simulate and compare, with a JSON API (docs at /docs).
 
@@ -710,7 +711,7 @@ def serve(
         if rate_limit < 0 or not compute_seconds > 0:
             field = "rate_limit" if rate_limit < 0 else "compute_seconds"
             raise InvalidInput(f"{field} must be positive", field=field)
-        options = dict(requests_per_minute=rate_limit, compute_seconds=compute_seconds)
+        options = dict(requests_per_minute=rate_limit, compute_seconds=compute_seconds, db=db)
         if workers is not None:
             options["workers"] = workers
         _note(False, f"monoselect on http://{host}:{port}/ (Ctrl-C stops it)")
@@ -1267,7 +1268,9 @@ def report(
 
 @app.command()
 def fit(
-    experiments: Annotated[Path, typer.Argument(help="experiments file (YAML, JSON or CSV)")],
+    experiments: Annotated[
+        Path | None, typer.Argument(help="experiments file (YAML, JSON or CSV)")
+    ] = None,
     param: Annotated[
         list[str] | None,
         typer.Option(
@@ -1285,6 +1288,14 @@ def fit(
             "file that simulate, compare, advise, procedure... take"
         ),
     ] = None,
+    stored: Annotated[
+        list[int] | None,
+        typer.Option(help="also fit experiments kept in the store, by id (repeat)"),
+    ] = None,
+    save: Annotated[
+        bool, typer.Option("--save", help="keep the file's experiments and the fit in the store")
+    ] = False,
+    db: StoreUrl = None,
     as_json: AsJson = False,
     plot: Annotated[
         Path | None, typer.Option(help="observed against fitted and the profiles (.png, .svg)")
@@ -1297,13 +1308,21 @@ def fit(
     def body():
         import yaml
 
-        from monoselect.fit import fit as run_fit, read_experiments
+        from monoselect.errors import InvalidInput
+        from monoselect.fit import fit as run_fit
+        from monoselect.fit.experiments import from_stored, raw_experiments, read_experiments
 
         if plot is not None:
             from monoselect.fit.plots import check
 
             check(plot)
-        exps = read_experiments(experiments)
+        if experiments is None and not stored:
+            raise InvalidInput(
+                "no experiments", field="experiments", fix="give a file, or --stored ID"
+            )
+        store = _open_store(db, save or bool(stored))
+        exps = read_experiments(experiments) if experiments is not None else []
+        exps += [from_stored(store.get_experiment(i)) for i in stored or ()]
         names = param or (
             ["kappa", "k"]
             if any(o.time_s is not None for e in exps for o in e.observations)
@@ -1327,6 +1346,81 @@ def fit(
             )
             commit(lambda tmp: tmp.write_text(text, encoding="utf-8"), save_params, "save_params")
             _note(as_json, f"fitted parameters written to {save_params}")
+        if save:
+            ids = list(stored or ())
+            for raw in raw_experiments(experiments) if experiments is not None else []:
+                ids.append(
+                    store.save_experiment(
+                        str(raw["name"]), raw.get("scenario") or {}, raw.get("observations")
+                    )
+                )
+            fit_id = store.save_fit(
+                {p.name: result.values[p.name] for p in result.params},
+                {k: list(v) for k, v in result.intervals.items()},
+                ids,
+                result=result.to_dict(),
+            )
+            _note(as_json, f"saved experiments {ids} and fit {fit_id} in {store.url}")
+
+    _guarded(body)
+
+
+experiments_app = typer.Typer(help="Experiments and fits kept with `monoselect fit --save`.")
+app.add_typer(experiments_app, name="experiments")
+
+
+@experiments_app.callback(invoke_without_command=True)
+def _experiments_root(ctx: typer.Context) -> None:
+    """Experiments and fits kept with `monoselect fit --save`."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+
+
+@experiments_app.command("list")
+def experiments_list(
+    db: StoreUrl = None,
+    name: Annotated[str | None, typer.Option(help="part of the name")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Stored experiments, newest first, with the fits that drew on them."""
+
+    def body():
+        store = _open_store(db)
+        exps = store.list_experiments(name=name)
+        fits = store.list_fits()
+        if as_json:
+            data = {
+                "experiments": [e.to_dict() for e in exps],
+                "fits": [f.to_dict() for f in fits],
+            }
+            sys.stdout.write(json.dumps(data, indent=2, allow_nan=False) + "\n")
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"Experiments in {store.url}", title_justify="left")
+        for col in ("id", "name", "substrate", "electrophile", "observations", "saved"):
+            table.add_column(col)
+        for e in exps:
+            table.add_row(
+                str(e.id),
+                e.name,
+                e.substrate or "",
+                e.electrophile or "",
+                str(len(e.observations)),
+                e.created_at.strftime("%Y-%m-%d %H:%M"),
+            )
+        fit_table = Table(title="Fits", title_justify="left")
+        for col in ("id", "parameters", "experiments", "saved"):
+            fit_table.add_column(col)
+        for f in fits:
+            fit_table.add_row(
+                str(f.id),
+                ", ".join(f"{k} {v:.3g}" for k, v in f.parameters.items()),
+                ", ".join(str(i) for i in f.experiment_ids),
+                f.created_at.strftime("%Y-%m-%d %H:%M"),
+            )
+        Console().print(table, fit_table)
 
     _guarded(body)
 

@@ -141,3 +141,18 @@ def test_no_observation_and_too_few_values_are_refused(tmp_path):
     )
     with pytest.raises(InvalidInput, match="cannot fit"):
         fit([one], ("kappa", "k"))
+
+
+def test_fit_keeps_experiments_and_the_fit_and_draws_on_stored_ones(tmp_path):
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    saved = run_cli("fit", str(EXAMPLE), "--save", "--db", url, "--json")
+    assert saved.returncode == 0, saved.stderr
+    first = json.loads(saved.stdout)["fit"]["parameters"][0]["value"]
+    listed = json.loads(run_cli("experiments", "list", "--db", url, "--json").stdout)
+    ids = sorted(e["id"] for e in listed["experiments"])
+    assert len(ids) == 2 and listed["fits"][0]["experiment_ids"] == ids
+    again = run_cli("fit", *(a for i in ids for a in ("--stored", str(i))), "--db", url, "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["fit"]["parameters"][0]["value"] == pytest.approx(first)
+    missing = run_cli("fit", "--stored", "99", "--db", url)
+    assert missing.returncode != 0 and "99" in missing.stderr

@@ -166,6 +166,27 @@ def experiment(data: dict, index: int) -> Experiment:
     return Experiment(name, scenario, tuple(observation(o, name, i) for i, o in enumerate(obs)))
 
 
+def raw_experiments(path) -> list[dict]:
+    """The experiments of a file as mappings (name, scenario, observations), before parsing:
+    what the store keeps."""
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        return _csv_groups(path)
+    data = read_mapping(path, "experiments")
+    items = data.get("experiments")
+    if not isinstance(items, list):
+        raise InvalidInput(f"{path.name} has no experiments", field="experiments")
+    return [{"name": str(e.get("name", i + 1)), **e} for i, e in enumerate(items)]
+
+
+def from_stored(record) -> Experiment:
+    """An experiment kept in the store (``Store.get_experiment``), parsed like a file's."""
+    observations = [{k: v for k, v in o.items() if k != "time_s"} for o in record.observations]
+    return experiment(
+        {"name": record.name, "scenario": record.scenario, "observations": observations}, 0
+    )
+
+
 def read_experiments(path) -> list[Experiment]:
     """Experiments from a YAML/JSON file (``experiments:`` list) or a CSV file (one row per
     observation: experiment, scenario columns, time, kind, SM, mono, bis, sd)."""
@@ -186,6 +207,10 @@ def experiments_from(data: dict, where: str = "the input") -> list[Experiment]:
 
 
 def _from_csv(path: Path) -> list[Experiment]:
+    return [experiment(g, i) for i, g in enumerate(_csv_groups(path))]
+
+
+def _csv_groups(path: Path) -> list[dict]:
     try:
         rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
     except (OSError, UnicodeDecodeError) as e:
@@ -203,4 +228,4 @@ def _from_csv(path: Path) -> list[Experiment]:
         g["observations"].append(o)
     if not grouped:
         raise InvalidInput(f"{path.name} has no rows", field="experiments")
-    return [experiment(g, i) for i, g in enumerate(grouped.values())]
+    return list(grouped.values())

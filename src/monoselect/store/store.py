@@ -220,7 +220,8 @@ def _observations(items, field_name: str = "observations") -> list[dict]:
     """Observations checked one by one: a mapping with ``kind`` (text), ``time`` (a time as
     the command line reads it: '2 h', '30 min', a bare number in h) and ``values`` (species
     or measurement -> a finite number >= 0). Other keys (detector, wavelength, response
-    factors...) are kept as given. ``time_s`` is added so nobody parses units again."""
+    factors...) are kept as given. ``time_s`` is added so nobody parses units again (None
+    for ``time: end``, the end of the run)."""
     from monoselect.units import parse_quantity
 
     if isinstance(items, str | bytes) or not isinstance(items, Sequence) or not items:
@@ -263,8 +264,9 @@ def _observations(items, field_name: str = "observations") -> list[dict]:
                 field=f"{where}.time",
                 fix="e.g. '2 h'",
             )
-        time_s = parse_quantity(item["time"], "time", f"{where}.time")
-        if time_s < 0:
+        at_end = isinstance(item["time"], str) and item["time"].strip().lower() == "end"
+        time_s = None if at_end else parse_quantity(item["time"], "time", f"{where}.time")
+        if time_s is not None and time_s < 0:
             raise InvalidInput(
                 f"observation {i}: time {item['time']!r} is before the start",
                 field=f"{where}.time",

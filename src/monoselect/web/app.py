@@ -25,6 +25,7 @@ class Settings:
     queue_seconds: float = 60.0  # longest wait for a free worker before 503
     requests_per_minute: int = 120  # per client address, API calls only
     workers: int = field(default_factory=_default_workers)
+    db: str | None = None  # store URL for saved runs (None: MONOSELECT_DB or the data folder)
 
 
 def _plotly_js() -> Path:

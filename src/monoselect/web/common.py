@@ -3,6 +3,7 @@ with progress, and the shape of an error."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -59,3 +60,26 @@ def fields_doc(model_fields: dict, heading: str) -> str:
         shown = "" if default is None else f" (default {default!r})"
         lines.append(f"- `{name}`{': ' + text if text else ''}{shown}")
     return "\n".join(lines)
+
+
+def _store(request: Request):
+    """The store the server keeps runs in, opened (and checked) on first use."""
+    state = request.app.state
+    if getattr(state, "store", None) is None:
+        from monoselect import Store
+
+        store = Store(state.settings.db)
+        store.check()
+        state.store = store
+    return state.store
+
+
+async def save_run(request: Request, data: dict) -> int:
+    """Keep a result (its ``to_dict()``) in the store; the run id, as ``runs show`` takes."""
+    store = await asyncio.to_thread(_store, request)
+    return await asyncio.to_thread(store.save_run, data)
+
+
+async def stored(request: Request, method: str, *args, **kwargs):
+    store = await asyncio.to_thread(_store, request)
+    return await asyncio.to_thread(getattr(store, method), *args, **kwargs)

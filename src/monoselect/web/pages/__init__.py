@@ -20,6 +20,7 @@ PAGES: tuple[Page, ...] = (
     Page("simulate", "/", "Simulate"),
     Page("compare", "/compare", "Compare"),
     Page("desk", "/troubleshoot", "Troubleshoot"),
+    Page("runs", "/runs", "Runs"),
 )
 
 # the help-desk module serves several pages, one per command
@@ -32,6 +33,7 @@ NAV = (
     ("/fit", "Fit"),
     ("/workup", "Work-up"),
     ("/procedure", "Procedure"),
+    ("/runs", "Runs"),
 )
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from monoselect.web.common import JOB_PATTERN, fields_doc, render, run_job
-from monoselect.web.pages.simulate import ERRORS
+from monoselect.web.common import JOB_PATTERN, fields_doc, render, run_job, save_run
+from monoselect.web.pages.simulate import ERRORS, SAVE_DOC
 
 router = APIRouter()
 
@@ -40,7 +40,12 @@ async def compare_page(request: Request):
 )
 async def compare_api(
     request: Request,
+    response: Response,
     conditions: Annotated[dict[str, Any], Body(examples=[EXAMPLE])],
     job: Annotated[str | None, Query(pattern=JOB_PATTERN)] = None,
+    save: Annotated[bool, Query(description=SAVE_DOC)] = False,
 ) -> dict:
-    return await run_job(request, "compare", conditions, job)
+    data = await run_job(request, "compare", conditions, job)
+    if save:
+        response.headers["X-Run-Id"] = str(await save_run(request, data))
+    return data

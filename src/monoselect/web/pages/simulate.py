@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request, UploadFile
+from fastapi import APIRouter, Body, Query, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse
 
-from monoselect.web.common import JOB_PATTERN, ErrorBody, fields_doc, render, run_job
+from monoselect.web.common import JOB_PATTERN, ErrorBody, fields_doc, render, run_job, save_run
+
+SAVE_DOC = "keep the run in the store (its id comes back in the X-Run-Id header)"
 
 router = APIRouter()
 
@@ -54,10 +56,15 @@ async def simulate_page(request: Request):
 )
 async def simulate_api(
     request: Request,
+    response: Response,
     scenario: Annotated[dict[str, Any], Body(examples=[EXAMPLE])],
     job: Annotated[str | None, Query(pattern=JOB_PATTERN)] = None,
+    save: Annotated[bool, Query(description=SAVE_DOC)] = False,
 ) -> dict:
-    return await run_job(request, "simulate", scenario, job)
+    data = await run_job(request, "simulate", scenario, job)
+    if save:
+        response.headers["X-Run-Id"] = str(await save_run(request, data))
+    return data
 
 
 @router.post(

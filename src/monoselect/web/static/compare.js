@@ -43,7 +43,8 @@
     button.disabled = true;
     monoselect.showError(form, errorBox, null);
     try {
-      show(await monoselect.runJob("/api/compare", monoselect.formBody(form), status));
+      const url = document.getElementById("save").checked ? "/api/compare?save=true" : "/api/compare";
+      show(await monoselect.runJob(url, monoselect.formBody(form), status));
     } catch (err) {
       monoselect.showError(form, errorBox, err);
     } finally {

@@ -68,7 +68,7 @@ const monoselect = (() => {
     status.classList.add("busy");
     timer = setTimeout(function again() { tick(); timer = setTimeout(again, 500); }, 1000);
     try {
-      const response = await fetch(`${url}?job=${job}`, {
+      const response = await fetch(`${url}${url.includes("?") ? "&" : "?"}job=${job}`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),

@@ -168,7 +168,8 @@
     monoselect.showError(form, errorBox, null);
     try {
       const body = { ...extras, ...monoselect.formBody(form) };
-      show(await monoselect.runJob("/api/simulate", body, status));
+      const url = document.getElementById("save").checked ? "/api/simulate?save=true" : "/api/simulate";
+      show(await monoselect.runJob(url, body, status));
     } catch (err) {
       monoselect.showError(form, errorBox, err);
     } finally {
