@@ -342,6 +342,12 @@ class Scenario(_Spec):
         description="multiplier (>= 0) on every alkylation step at an N that already carries "
         "a group (NHR -> NR2 -> NR3+, and a linker end closing on its own N); 0 = off",
     )
+    solvolysis: float | None = Field(
+        None,
+        ge=0,
+        description="k1 (1/s) of the electrophile in the neat protic solvent at 25 degC "
+        "(default: data/solvolysis.yaml by class); 0 = off",
+    )
     linker: LinkerSpec | None = Field(None, description="bifunctional electrophiles")
     resin: ResinSpec | None = Field(None, description="run on 2-chlorotrityl resin")
     reductive: ReductiveSpec | None = Field(None, description="reductive amination")

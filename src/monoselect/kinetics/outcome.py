@@ -42,6 +42,7 @@ class Outcome:
     # protons released per molecule of each species (a quaternisation releases none);
     # None = one per group, as for acylation
     released: tuple[int, ...] | None = None
+    solvolysed: np.ndarray | None = None  # [time] mol of electrophile consumed by the solvent
 
     def protonation(self, species: int) -> np.ndarray:
         """[time, n] fraction of ``species`` carrying n protons (n = 0 .. basic sites)."""
@@ -134,11 +135,14 @@ class Outcome:
             start += stage.duration
         units_s = self.amounts.sum(axis=1)
         units_e = self.electrophile + self.amounts @ np.asarray(self.degree, dtype=float)
+        lost = self.solvolysed if self.solvolysed is not None else 0.0
+        units_e = units_e + lost
         out = {}
         if self.log_h is not None:
             pool = problem.protons
             per = self.degree if self.released is None else self.released
-            events = self.amounts @ np.asarray(per, dtype=float)
+            # each solvolysed electrophile releases the same acid as a substitution
+            events = self.amounts @ np.asarray(per, dtype=float) + lost
             amounts = [b.amount for b in pool.binders]
             bound = self.bound_protons
             for g, amount in enumerate(amounts):
@@ -183,4 +187,5 @@ def make_outcome(problem: Problem, network: Network, traj: Trajectory) -> Outcom
         + ((problem.protons.released.name,) if problem.protons.released else ()),
         binder_protons=traj.binder_protons,
         released=tuple(int(v) for v in network.released),
+        solvolysed=traj.solvolysed,
     )

@@ -106,6 +106,28 @@ _NO_POOL = ((), 0.0, None)  # ProtonPool().signature(), without building it per 
 
 
 @dataclass(frozen=True)
+class Solvolysis:
+    """A protic solvent consuming the electrophile: E + ROH -> product + the agent's acid.
+
+    Rate = ``k2`` [ROH] [E] (L/mol/s), [ROH] the protic solvent's concentration. The kernel
+    carries the solvent and the solvolysed electrophile as two extra bookkeeping species
+    (no basic site): the solvent is fed with the volume its solutions bring, and each
+    solvolysed electrophile releases the same acid as an amine substitution, so units and
+    protons balance exactly."""
+
+    k2: float  # L/mol/s at the run temperature
+    solvent: float  # mol of protic solvent in the flask at t = 0
+    feed_conc: float = 0.0  # mol/L of protic solvent in the fed solution
+    name: str = "MeOH"
+
+    def __post_init__(self):
+        if not (self.k2 >= 0 and math.isfinite(self.k2)):
+            raise InvalidInput(f"solvolysis rate must be >= 0, got {self.k2}", field="solvolysis")
+        if self.solvent < 0 or self.feed_conc < 0:
+            raise InvalidInput("solvent amounts must be >= 0", field="solvolysis")
+
+
+@dataclass(frozen=True)
 class Problem:
     """One run: what is in the flask at t = 0, the feed plan, and when to stop."""
 
@@ -125,6 +147,7 @@ class Problem:
     rtol: float = 1e-6
     atol: float = 1e-10  # in units of the substrate charge
     max_steps: int = 200_000
+    solvolysis: Solvolysis | None = None  # a protic solvent consuming the electrophile
 
     def __post_init__(self):
         if not self.volume > 0:
@@ -133,6 +156,12 @@ class Problem:
             raise InvalidInput("starting amounts must be >= 0", field="amount")
         if self.substrate_charged <= 0:
             raise InvalidInput("no substrate is charged or fed", field="substrate")
+        if self.solvolysis is not None and self.stop_conversion is not None:
+            raise InvalidInput(
+                "a conversion stop cannot be combined with solvolysis of the electrophile",
+                field="stop_conversion",
+                fix="give a time instead, or run in an aprotic solvent",
+            )
         if self.stop_conversion is not None and not 0 < self.stop_conversion <= 1:
             raise InvalidInput(
                 f"stop conversion must be in (0, 1], got {self.stop_conversion}",
@@ -167,6 +196,7 @@ class Trajectory:
     log_h: np.ndarray | None = None  # ln [H+] (mol/L) per record; -inf with no protons
     state_fractions: np.ndarray | None = None  # [time, microstate] within each species
     binder_protons: np.ndarray | None = None  # [time, binder] mean protons bound
+    solvolysed: np.ndarray | None = None  # mol of electrophile consumed by the solvent
 
 
 def _binder_tables(pool: ProtonPool):
@@ -287,16 +317,52 @@ def _arrays(problem: Problem):
     n_stages = len(problem.stages)
     sysm = _structure(problem, rows, rows.scal[0, rb.C_REF])
     sites_total = float(problem.network.free_sites[0])  # per unit of substrate charged
+    y0, feeds = rows.y0[0], rows.feeds[0, :n_stages]
+    if problem.solvolysis is not None:
+        y0, sysm, feeds = _with_solvolysis(problem, rows, y0, sysm, feeds)
     return (
-        rows.y0[0],
+        y0,
         sysm,
         rows.ends[0, :n_stages],
-        rows.feeds[0, :n_stages],
+        feeds,
         sites_total,
         float(rows.e_total[0]),
         float(rows.n_ref[0]),
         float(rows.v_ref[0]),
     )
+
+
+def _with_solvolysis(problem: Problem, rows: _Rows, y0, sysm: rb.SiteSystem, feeds):
+    """The system with two bookkeeping species after the network's: the protic solvent
+    (reactant) and the solvolysed electrophile (product, releasing one acid). The state
+    becomes [species..., solvent, solvolysed, electrophile, volume]."""
+    sol = problem.solvolysis
+    ns = problem.network.n_species
+    n_ref, v_ref = float(rows.n_ref[0]), float(rows.v_ref[0])
+    width = sysm.kms.shape[1]
+    kms = np.vstack([sysm.kms, np.zeros((1, width))])
+    kms[-1, 0] = sol.k2 * n_ref / v_ref  # scaled like every rate constant
+    last = sysm.state_start[-1]
+    sysm = sysm._replace(
+        reactant=np.append(sysm.reactant, ns).astype(sysm.reactant.dtype),
+        product=np.append(sysm.product, ns + 1).astype(sysm.product.dtype),
+        kms=kms,
+        state_start=np.append(sysm.state_start, [last + 1, last + 2]).astype(np.int64),
+        state_nprot=np.append(sysm.state_nprot, [0.0, 0.0]),
+        state_weight=np.append(sysm.state_weight, [1.0, 1.0]),
+        state_free=np.append(sysm.state_free, [0.0, 0.0]),
+        degree=np.append(sysm.degree, [0, 1]).astype(sysm.degree.dtype),
+    )
+    y = np.zeros(ns + 4)
+    y[:ns] = y0[:ns]
+    y[ns] = sol.solvent / n_ref
+    y[ns + 2 :] = y0[ns:]
+    fed = np.zeros((feeds.shape[0], ns + 4))
+    fed[:, :ns] = feeds[:, :ns]
+    fed[:, ns + 2 :] = feeds[:, ns:]
+    # the fed solution brings its solvent: volume rate (scaled) x v_ref x mol/L / n_ref
+    fed[:, ns] = feeds[:, ns + 1] * v_ref * sol.feed_conc / n_ref
+    return y, sysm, fed
 
 
 def _speciation(sysm, rows: np.ndarray, active: bool):
@@ -318,9 +384,10 @@ def integrate(problem: Problem, *, record: int = 20_000) -> Trajectory:
     net = problem.network
     y0, sysm, ends, feeds, sites_total, e_total, n_ref, v_ref = _arrays(problem)
     ns = net.n_species
+    extra = 2 if problem.solvolysis is not None else 0  # solvent, solvolysed
     rec_t = np.empty(record)
-    rec_y = np.empty((record, ns + 2))
-    y_out = np.empty(ns + 2)
+    rec_y = np.empty((record, ns + extra + 2))
+    y_out = np.empty(ns + extra + 2)
     conv = problem.stop_conversion if problem.stop_conversion is not None else 2.0
     protons = True if problem.protons.active else None
     status, t_final, n_rec, steps = rb.solve_network(
@@ -357,11 +424,14 @@ def integrate(problem: Problem, *, record: int = 20_000) -> Trajectory:
             rec_y[n_rec - 1] = y_out
         rec_t, rec_y = rec_t[:n_rec], rec_y[:n_rec]
     log_h, alpha, gnu = _speciation(sysm, rec_y, problem.protons.active)
+    if extra:  # the bookkeeping species are not part of the network: off the record
+        alpha = alpha[:, : problem.network.state_start[-1]]
     return Trajectory(
         time=rec_t.copy(),
         species=rec_y[:, :ns] * n_ref,
-        electrophile=rec_y[:, ns] * n_ref,
-        volume=rec_y[:, ns + 1] * v_ref,
+        electrophile=rec_y[:, ns + extra] * n_ref,
+        volume=rec_y[:, ns + extra + 1] * v_ref,
+        solvolysed=rec_y[:, ns + 1] * n_ref if extra else None,
         status=int(status),
         steps=int(steps),
         method=method,
@@ -462,6 +532,8 @@ def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) 
     """
     if not problems:
         raise InvalidInput("no conditions to run", field="conditions")
+    if rates is None and any(p.solvolysis is not None for p in problems):
+        return _one_by_one(problems)
     net = problems[0].network
     p0 = problems[0]
     shared = ("spent_tol", "time_cap", "rtol", "atol", "max_steps")
@@ -540,4 +612,18 @@ def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) 
         time=t_out,
         status=status,
         steps=steps,
+    )
+
+
+def _one_by_one(problems: list[Problem]) -> SweepResult:
+    """A sweep of runs with solvolysis (two more state variables than the compiled sweep
+    carries): each run alone, their final states gathered."""
+    runs = [integrate(p, record=2) for p in problems]
+    return SweepResult(
+        species=np.array([r.species[-1] for r in runs]),
+        electrophile=np.array([r.electrophile[-1] for r in runs]),
+        volume=np.array([r.volume[-1] for r in runs]),
+        time=np.array([r.time[-1] for r in runs]),
+        status=np.array([r.status for r in runs], dtype=np.int64),
+        steps=np.array([r.steps for r in runs], dtype=np.int64),
     )

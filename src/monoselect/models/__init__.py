@@ -87,7 +87,9 @@ def _with_solvent(result: Result, scenario: Scenario) -> Result:
     from monoselect.models.conditions import solvent_notes
 
     el = reagents.electrophile(scenario.electrophile)
-    assumptions, warnings, provenance = solvent_notes(scenario, el.class_name, el.releases)
+    assumptions, warnings, provenance = solvent_notes(
+        scenario, el.class_name, el.releases, solvolysis_modelled=result.kind == "site"
+    )
     return replace(
         result,
         assumptions=(*result.assumptions, *scenario.unit_notes(), *assumptions),

@@ -21,9 +21,14 @@ SOLVOLYSED = ("acyl_chloride", "sulfonyl_chloride", "chloroformate", "anhydride"
 
 
 def solvent_notes(
-    scenario: Scenario, electrophile_class: str | None = None, releases: str | None = None
+    scenario: Scenario,
+    electrophile_class: str | None = None,
+    releases: str | None = None,
+    *,
+    solvolysis_modelled: bool = False,
 ) -> tuple[list[str], list[str], list[Provenance]]:
-    """(assumptions, warnings, provenance) that the solvent brings to a run."""
+    """(assumptions, warnings, provenance) that the solvent brings to a run; the site model
+    simulates solvolysis (and says so itself), the other families only state it."""
     sol = scenario.solvent_properties()
     assumptions: list[str] = []
     warnings: list[str] = []
@@ -35,10 +40,10 @@ def solvent_notes(
                 f"ammonium salts stay dissolved: precipitation of amine salts in {sol.key} "
                 "(solids) is not modelled"
             )
-    elif electrophile_class in SOLVOLYSED:
+    elif electrophile_class in SOLVOLYSED and not solvolysis_modelled:
         assumptions.append(
             f"{sol.key} is protic: solvolysis of the electrophile by the solvent (which also "
-            "releases its acid) is not modelled"
+            "releases its acid) is not part of this model"
         )
     t_c = scenario.temperature_c()
     if t_c > sol.boiling_point_c:

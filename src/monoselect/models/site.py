@@ -21,7 +21,7 @@ from monoselect.errors import InvalidInput, SolverFailure
 from monoselect.kinetics import rosenbrock as rb
 from monoselect.kinetics.network import Network, build_network
 from monoselect.kinetics.outcome import Outcome, make_outcome
-from monoselect.kinetics.simulate import Problem, integrate, integrate_many
+from monoselect.kinetics.simulate import Problem, Solvolysis, integrate, integrate_many
 from monoselect.models import reagents
 from monoselect.models.charges import feed_plan, proton_pool
 from monoselect.models.conditions import MixingCheck, mixing_check
@@ -82,6 +82,9 @@ class SiteResult(Result):
             "fractions": o.final_fractions,
             "conversion": o.conversion,
             "electrophile_left": o.electrophile_left,
+            "electrophile_solvolysed": (
+                0.0 if o.solvolysed is None else float(o.solvolysed[-1]) / o.electrophile_charged
+            ),
             "end_time_s": float(o.time[-1]),
             "balance": self.balance(),
             "rate_constants": {
@@ -412,6 +415,8 @@ def build_problem(
     """The kinetics problem for ``scenario`` and the assumptions it made."""
     plan = feed_plan(scenario)
     pool, added_volume, notes = proton_pool(scenario, electrophile, plan.substrate_charged)
+    solvolysis, more = solvolysis_for(scenario, electrophile, plan.volume, added_volume)
+    notes = [*notes, *more]
     problem = Problem(
         network=network,
         substrate=plan.substrate,
@@ -423,8 +428,63 @@ def build_problem(
         stop_conversion=scenario.stop_conversion,
         time_cap=TIME_CAP_S,
         spent_tol=SPENT_TOL,
+        solvolysis=solvolysis,
     )
     return problem, [*notes, *plan.notes]
+
+
+# the protic solvent an acid solution brings (data/acids_bases.yaml names the solution)
+ACID_SOLVENT = {"HCl in MeOH": "MeOH"}
+
+
+def solvolysis_for(
+    scenario: Scenario, electrophile: Electrophile | None, flask_l: float, acid_l: float
+) -> tuple[Solvolysis | None, list[str]]:
+    """The protic solvent's attack on the electrophile, if the run has both: the reaction
+    solvent when protic, or the alcohol an acid solution brings (HCl in MeOH)."""
+    from monoselect.chem.reactivity import arrhenius
+    from monoselect.data import load_yaml
+
+    if electrophile is None or scenario.solvolysis == 0:
+        return None, []
+    data = load_yaml("solvolysis.yaml")
+    k1_meoh = data["k1_methanol"].get(electrophile.class_name)
+    if k1_meoh is None:
+        return None, []
+    sol = scenario.solvent_properties()
+    acid = reagents.acid_base(scenario.acid, "acid", "acid").name if scenario.acid else None
+    sources = []
+    if sol.protic and sol.key in data["molar_mass"]:
+        sources.append((sol.key, flask_l, True))
+    if acid in ACID_SOLVENT and scenario.acid_eq > 0:
+        sources.append((ACID_SOLVENT[acid], acid_l, False))
+    if not sources:
+        return None, []
+    key = sources[0][0]  # the rate of the first protic component serves the mixture
+    solvents = load_yaml("solvents.yaml")["solvents"]
+
+    def neat(k: str) -> float:  # mol/L of the neat solvent
+        return solvents[k]["density"]["value"] * 1000.0 / data["molar_mass"][k]
+
+    mol = sum(volume * neat(k) for k, volume, _ in sources)
+    feed_conc = neat(key) if sources[0][2] else 0.0  # a protic reaction solvent is fed too
+    k1 = (
+        scenario.solvolysis
+        if scenario.solvolysis is not None
+        else k1_meoh * data["solvent_factor"][key]
+    )
+    t_c = scenario.temperature_c()
+    k2 = k1 / neat(key) * arrhenius(electrophile.ea_kj, t_c)
+    origin = "given" if scenario.solvolysis is not None else "assumed (data/solvolysis.yaml)"
+    what = " + ".join(
+        f"{k} ({'solvent' if reaction else 'from the ' + str(acid) + ' solution'})"
+        for k, _, reaction in sources
+    )
+    note = (
+        f"solvolysis: {what} consumes {electrophile.name} at k1 = {k1:.2g} /s in neat {key} "
+        f"at 25 degC, first order in {key} ({origin})"
+    )
+    return Solvolysis(k2, mol, feed_conc, key), [note]
 
 
 def simulate(scenario: Scenario, table: SpeciesTable | None = None) -> SiteResult:
@@ -481,6 +541,11 @@ def simulate(scenario: Scenario, table: SpeciesTable | None = None) -> SiteResul
             f"run until the limiting reagent is spent to {SPENT_TOL:.0e}".replace("e-0", "e-")
             + " of its charge"
         )
+    if outcome.solvolysed is not None:
+        lost = float(outcome.solvolysed[-1]) / problem.electrophile_charged
+        acid = f", releasing its {el.releases_acid}" if el.releases_acid else ""
+        text = f"{lost:.1%} of the {el.name} was consumed by {problem.solvolysis.name}{acid}"
+        (warnings if lost > 0.05 else assumptions).append(text)
     residual = max(outcome.balance_residuals(problem).values())
     if not residual < 1e-9:  # the conservation bound of SCIENCE.md section 2
         raise SolverFailure(
