@@ -125,6 +125,25 @@ def proton_pool(
     strong = 0.0
     binders: list[Binder] = []
     volume = 0.0
+    _, salt_acid, per = reagents.salt(scenario.substrate)
+    if salt_acid is not None:  # the substrate charged as its salt: a solid, no volume
+        if scenario.mode == "inverse":
+            raise InvalidInput(
+                f"{scenario.substrate} is a salt fed into the electrophile; its acid would "
+                "have to be fed with it",
+                field="mode",
+                fix="charge the salt in the flask (direct addition), or feed the free base",
+            )
+        entry = reagents.acid_base(salt_acid, "substrate", "acid")
+        amount = per * n_sub
+        if not entry.pka:
+            strong += amount * entry.protons
+        else:
+            binders.append(Binder(entry.name, amount, entry.pka, entry.protons))
+        notes.append(
+            f"{scenario.substrate} charged as a solid: {per:g} {entry.name} per diamine, with "
+            "no solvent volume"
+        )
     for kind in ("acid", "base"):
         name = getattr(scenario, kind)
         eq = getattr(scenario, f"{kind}_eq")

@@ -4,6 +4,7 @@ comparison of eight protocols parses each molecule once."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from monoselect.chem import alkylation
@@ -25,6 +26,7 @@ __all__ = [
     "molar_mass",
     "over_alkylation",
     "reagent_carbon",
+    "salt",
     "site_model",
     "species",
     "substrate",
@@ -42,9 +44,32 @@ def _text(text: str, field: str) -> str:
     return text
 
 
+# a substrate charged as its salt: "piperazine.2HCl", "1,4-diazepane.HCl", "X.TFA"
+_SALT = re.compile(
+    r"^(?P<base>.+?)\s*[.\u00b7]\s*(?P<n>\d+(?:\.\d+)?)?\s*(?P<acid>HCl|HBr|TFA)\s*$",
+    re.IGNORECASE,
+)
+SALT_ACIDS = {"hcl": "HCl", "hbr": "HBr", "tfa": "TFA"}
+
+
+def salt(text: str) -> tuple[str, str | None, float]:
+    """(free base text, acid, acid per diamine) of a substrate written as its salt;
+    (text, None, 0) when it is the free base."""
+    m = _SALT.match(text) if isinstance(text, str) else None
+    if m is None:
+        return text, None, 0.0
+    n = float(m["n"]) if m["n"] else 1.0
+    if not 0 < n <= 8:
+        raise InvalidInput(
+            f"{text!r}: {n:g} acid per diamine", field="substrate", fix="e.g. piperazine.2HCl"
+        )
+    return m["base"], SALT_ACIDS[m["acid"].lower()], n
+
+
 @lru_cache(maxsize=256)
 def substrate(text: str, field: str = "substrate") -> Substrate:
-    return resolve_substrate(_text(text, field), field=field)
+    base, _, _ = salt(_text(text, field))
+    return resolve_substrate(base, field=field)
 
 
 @lru_cache(maxsize=256)

@@ -88,6 +88,22 @@ def _substrate_row(scenario: Scenario, mmol: float) -> Reagent:
     from rdkit.Chem import Descriptors
 
     mw = float(Descriptors.MolWt(Chem.MolFromSmiles(sub.smiles)))
+    _, acid, per = reagents.salt(scenario.substrate)
+    if acid is not None:  # weighed as the salt: its molar mass carries the acid
+        mw += per * data()["molar_mass"][acid]
+        mass = mmol * mw
+        return Reagent(
+            scenario.substrate,
+            "substrate",
+            f"solid salt ({per:g} {acid} per diamine)",
+            mw,
+            scenario.substrate_eq,
+            mmol,
+            mass,
+            None,
+            "weigh",
+            "molar mass from RDKit plus the acid's (IUPAC atomic weights)",
+        )
     form = data()["forms"].get(sub.name, {})
     density = form.get("density")
     mass = mmol * mw
