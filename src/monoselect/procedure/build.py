@@ -9,6 +9,7 @@ feed time.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -473,3 +474,78 @@ def procedure(source, *, workup=None, label: str | None = None) -> ProcedureResu
         tuple(reaction.warnings),
         provenance,
     )
+
+
+def tables(p: ProcedureResult) -> dict:
+    """Header and rows of every table, shared by the HTML and the Markdown."""
+    keys = [
+        k
+        for k in ("SM", "mono", "bis", "over", "quat")
+        if any(k in c.fractions for c in p.checkpoints)
+    ]
+    keys += sorted({k for c in p.checkpoints for k in c.fractions} - set(keys))
+    v = p.volumes
+    return {
+        "reagents": (
+            ["reagent", "role", "form", "MW (g/mol)", "eq", "mmol", "mass", "volume", "how"],
+            [
+                [
+                    r.name,
+                    r.role,
+                    r.form,
+                    f"{r.mw:.2f}",
+                    f"{r.eq:g}",
+                    f"{r.mmol:.3g}",
+                    mass_text(r.mass_mg),
+                    volume_text(r.volume_ml),
+                    r.how,
+                ]
+                for r in p.reagents
+            ],
+            (3, 4, 5, 6, 7),
+        ),
+        "volumes": (
+            ["quantity", "value"],
+            [
+                ["solvent", p.solvent],
+                ["flask", volume_text(v["flask_ml"])],
+                [f"{v['fed']} solution", f"{volume_text(v['feed_ml'])} at {v['feed_conc_m']:g} M"],
+                [
+                    "pump rate",
+                    ", then ".join(f"{r:.3g} mL/h" for r in v["pump_ml_per_h"]) or "one portion",
+                ],
+            ],
+            (),
+        ),
+        "steps": (
+            ["#", "operation", "time", "degC"],
+            [
+                [
+                    s.number,
+                    s.text,
+                    duration_text(s.duration_s) if s.duration_s else "",
+                    f"{s.temperature_c:g}",
+                ]
+                for s in p.steps
+            ],
+            (0, 2, 3),
+        ),
+        "expected": (
+            ["when", "time", *keys, "electrophile left"],
+            [
+                [
+                    c.when,
+                    duration_text(c.time_s) if math.isfinite(c.time_s) else "-",
+                    *(f"{c.fractions.get(k, 0.0):.1%}" for k in keys),
+                    "-" if c.electrophile_left is None else f"{c.electrophile_left:.1%}",
+                ]
+                for c in p.checkpoints
+            ],
+            tuple(range(1, len(keys) + 3)),
+        ),
+        "lcms": (
+            ["species", "ion", "m/z", "note"],
+            [[i.species, i.ion, f"{i.mz:.4f}", i.note] for i in p.ions],
+            (2,),
+        ),
+    }

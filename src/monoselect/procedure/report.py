@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import html
 import io
-import math
 from pathlib import Path
 
 from monoselect.errors import InvalidInput
-from monoselect.procedure.build import ProcedureResult, duration_text, mass_text, volume_text
+from monoselect.procedure.build import ProcedureResult, tables
 
 FORMATS = (".html", ".md", ".pdf")
 
@@ -83,81 +82,6 @@ def _rows_html(head, rows, numeric=()) -> str:
     return "\n".join(out)
 
 
-def _tables(p: ProcedureResult) -> dict:
-    """Header and rows of every table, shared by the HTML and the Markdown."""
-    keys = [
-        k
-        for k in ("SM", "mono", "bis", "over", "quat")
-        if any(k in c.fractions for c in p.checkpoints)
-    ]
-    keys += sorted({k for c in p.checkpoints for k in c.fractions} - set(keys))
-    v = p.volumes
-    return {
-        "reagents": (
-            ["reagent", "role", "form", "MW (g/mol)", "eq", "mmol", "mass", "volume", "how"],
-            [
-                [
-                    r.name,
-                    r.role,
-                    r.form,
-                    f"{r.mw:.2f}",
-                    f"{r.eq:g}",
-                    f"{r.mmol:.3g}",
-                    mass_text(r.mass_mg),
-                    volume_text(r.volume_ml),
-                    r.how,
-                ]
-                for r in p.reagents
-            ],
-            (3, 4, 5, 6, 7),
-        ),
-        "volumes": (
-            ["quantity", "value"],
-            [
-                ["solvent", p.solvent],
-                ["flask", volume_text(v["flask_ml"])],
-                [f"{v['fed']} solution", f"{volume_text(v['feed_ml'])} at {v['feed_conc_m']:g} M"],
-                [
-                    "pump rate",
-                    ", then ".join(f"{r:.3g} mL/h" for r in v["pump_ml_per_h"]) or "one portion",
-                ],
-            ],
-            (),
-        ),
-        "steps": (
-            ["#", "operation", "time", "degC"],
-            [
-                [
-                    s.number,
-                    s.text,
-                    duration_text(s.duration_s) if s.duration_s else "",
-                    f"{s.temperature_c:g}",
-                ]
-                for s in p.steps
-            ],
-            (0, 2, 3),
-        ),
-        "expected": (
-            ["when", "time", *keys, "electrophile left"],
-            [
-                [
-                    c.when,
-                    duration_text(c.time_s) if math.isfinite(c.time_s) else "-",
-                    *(f"{c.fractions.get(k, 0.0):.1%}" for k in keys),
-                    "-" if c.electrophile_left is None else f"{c.electrophile_left:.1%}",
-                ]
-                for c in p.checkpoints
-            ],
-            tuple(range(1, len(keys) + 3)),
-        ),
-        "lcms": (
-            ["species", "ion", "m/z", "note"],
-            [[i.species, i.ion, f"{i.mz:.4f}", i.note] for i in p.ions],
-            (2,),
-        ),
-    }
-
-
 def _workup_rows(p: ProcedureResult):
     if p.workup is None:
         return None
@@ -171,7 +95,7 @@ def _workup_rows(p: ProcedureResult):
 
 
 def html_page(p: ProcedureResult) -> str:
-    t = _tables(p)
+    t = tables(p)
     structures = []
     table = getattr(p.reaction, "table", None)
     for s in (table.species if table is not None else ())[:6]:
@@ -249,7 +173,7 @@ def _md_table(head, rows, numeric=()) -> str:
 
 
 def markdown(p: ProcedureResult) -> str:
-    t = _tables(p)
+    t = tables(p)
     out = [
         f"# {p.label}",
         "",
