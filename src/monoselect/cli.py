@@ -109,6 +109,61 @@ def _with_core(func):
     return command
 
 
+# the conditions flags of compare's conditions file that advise and optimise take too
+CONDITIONS = {
+    "substrate": "name or SMILES",
+    "electrophile": "name or SMILES",
+    "eq": "electrophile eq per diamine",
+    "scale": "diamine for 1 eq, e.g. '10 mmol'",
+    "conc": "concentration in the flask",
+    "temperature": "e.g. '0 degC'",
+    "solvent": "e.g. DCM, THF, MeOH",
+    "base": "'auto', a name, or 'none'",
+    "base_eq": "base eq per diamine",
+    "max_substrate_eq": "most diamine equivalents you accept",
+    "max_time": "longest run you accept",
+    "precious": "'substrate' or 'electrophile' (ranks by its yield)",
+    "kappa": "k2/k1 per molecule, e.g. from `monoselect fit` (default: from pKa)",
+    "k": "per-site rate constant of a fresh site, e.g. '0.01 L/mol/s'",
+}
+
+
+def _with_conditions(func):
+    """Give a command the conditions-file argument and the conditions flags; the command
+    receives ``given`` (the flags given) and ``path``."""
+    own = list(inspect.signature(func, eval_str=True).parameters.values())
+    own = [p for p in own if p.name not in ("given", "path")]
+    kw = inspect.Parameter.KEYWORD_ONLY
+    added = [
+        inspect.Parameter(
+            "scenario",
+            kw,
+            default=None,
+            annotation=Annotated[
+                Path | None, typer.Argument(help="conditions file (YAML or JSON), flags override")
+            ],
+        ),
+        *(
+            inspect.Parameter(
+                name, kw, default=None, annotation=Annotated[str | None, typer.Option(help=text)]
+            )
+            for name, text in CONDITIONS.items()
+        ),
+    ]
+
+    @functools.wraps(func)
+    def command(**kwargs):
+        path = kwargs.pop("scenario")
+        given = {name: kwargs.pop(name) for name in CONDITIONS}
+        return func(given=given, path=path, **kwargs)
+
+    params = [*added, *(p.replace(kind=kw) for p in own)]
+    command.__signature__ = inspect.Signature(params)
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    del command.__wrapped__
+    return command
+
+
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON instead of tables")]
 PlotPath = Annotated[
     Path | None, typer.Option(help="write a picture of the run (.png, .svg or .html)")
@@ -547,22 +602,6 @@ def species(
 
 # -- help desk: troubleshoot, advise, optimise (monoselect.advise) ---------------------------
 
-# the conditions flags advise and optimise share with compare
-_COND_FLAGS = (
-    "substrate",
-    "electrophile",
-    "eq",
-    "scale",
-    "conc",
-    "temperature",
-    "solvent",
-    "base",
-    "base_eq",
-    "max_substrate_eq",
-    "max_time",
-    "precious",
-)
-
 
 def _conditions(path: Path | None, given: dict, drop: tuple[str, ...] = ()):
     """Conditions from a conditions file under the flags (keys in ``drop`` are read by the
@@ -995,26 +1034,10 @@ def runs_export(
 
 
 @app.command()
+@_with_conditions
 def advise(
-    scenario: Annotated[
-        Path | None, typer.Argument(help="conditions file (YAML or JSON), flags override")
-    ] = None,
-    substrate: Annotated[str | None, typer.Option(help="name or SMILES")] = None,
-    electrophile: Annotated[str | None, typer.Option(help="name or SMILES")] = None,
-    eq: Annotated[str | None, typer.Option(help="electrophile eq per diamine")] = None,
-    scale: Annotated[str | None, typer.Option(help="diamine for 1 eq, e.g. '10 mmol'")] = None,
-    conc: Annotated[str | None, typer.Option(help="concentration in the flask")] = None,
-    temperature: Annotated[str | None, typer.Option(help="e.g. '0 degC'")] = None,
-    solvent: Annotated[str | None, typer.Option(help="e.g. DCM, THF, MeOH")] = None,
-    base: Annotated[str | None, typer.Option(help="'auto', a name, or 'none'")] = None,
-    base_eq: Annotated[str | None, typer.Option(help="base eq per diamine")] = None,
-    max_substrate_eq: Annotated[
-        str | None, typer.Option(help="most diamine equivalents you accept")
-    ] = None,
-    max_time: Annotated[str | None, typer.Option(help="longest run you accept")] = None,
-    precious: Annotated[
-        str | None, typer.Option(help="'substrate' or 'electrophile' (ranks by its yield)")
-    ] = None,
+    given: dict,
+    path: Path | None,
     max_steps: Annotated[str | None, typer.Option(help="most steps you accept (default 3)")] = None,
     equipment: Annotated[
         list[str] | None,
@@ -1029,20 +1052,6 @@ def advise(
     """Which protocol, given what is precious, how much diamine, time, steps and equipment
     you accept? Protocols ranked on their simulated numbers, the decision path, and the
     rules of thumb checked for this case."""
-    given = dict(
-        substrate=substrate,
-        electrophile=electrophile,
-        eq=eq,
-        scale=scale,
-        conc=conc,
-        temperature=temperature,
-        solvent=solvent,
-        base=base,
-        base_eq=base_eq,
-        max_substrate_eq=max_substrate_eq,
-        max_time=max_time,
-        precious=precious,
-    )
 
     def body():
         from monoselect.advise import make_constraints, recommend
@@ -1051,7 +1060,7 @@ def advise(
             from monoselect.advise import plots
 
             plots.check(plot)
-        cond, own = _conditions(scenario, given, ("max_steps", "equipment", "target_purity"))
+        cond, own = _conditions(path, given, ("max_steps", "equipment", "target_purity"))
         constraints = make_constraints(
             **{
                 **own,
@@ -1080,10 +1089,10 @@ def advise(
 
 
 @app.command()
+@_with_conditions
 def optimise(
-    scenario: Annotated[
-        Path | None, typer.Argument(help="conditions file (YAML or JSON), flags override")
-    ] = None,
+    given: dict,
+    path: Path | None,
     protocol: Annotated[
         str, typer.Option(help="direct, inverse, excess, slow_addition or hcl_salt")
     ] = "excess",
@@ -1098,20 +1107,6 @@ def optimise(
         str | None, typer.Option(help="target: mono on the electrophile at least, e.g. '90 %'")
     ] = None,
     max_bis: Annotated[str | None, typer.Option(help="target: bis at most, e.g. '5 %'")] = None,
-    substrate: Annotated[str | None, typer.Option(help="name or SMILES")] = None,
-    electrophile: Annotated[str | None, typer.Option(help="name or SMILES")] = None,
-    eq: Annotated[str | None, typer.Option(help="electrophile eq per diamine")] = None,
-    scale: Annotated[str | None, typer.Option(help="diamine for 1 eq")] = None,
-    conc: Annotated[str | None, typer.Option(help="concentration in the flask")] = None,
-    temperature: Annotated[str | None, typer.Option(help="e.g. '0 degC'")] = None,
-    solvent: Annotated[str | None, typer.Option(help="e.g. DCM, THF, MeOH")] = None,
-    base: Annotated[str | None, typer.Option(help="'auto', a name, or 'none'")] = None,
-    base_eq: Annotated[str | None, typer.Option(help="base eq per diamine")] = None,
-    max_substrate_eq: Annotated[
-        str | None, typer.Option(help="most diamine equivalents you accept")
-    ] = None,
-    max_time: Annotated[str | None, typer.Option(help="longest run you accept")] = None,
-    precious: Annotated[str | None, typer.Option(help="'substrate' or 'electrophile'")] = None,
     as_json: AsJson = False,
     plot: Annotated[
         Path | None, typer.Option(help="mono yield vs diamine used, the front (.png or .svg)")
@@ -1119,20 +1114,6 @@ def optimise(
 ) -> None:
     """Best conditions for one protocol within your limits (bounded search), or the least
     diamine that meets a target; the optimum's sensitivity to each variable."""
-    given = dict(
-        substrate=substrate,
-        electrophile=electrophile,
-        eq=eq,
-        scale=scale,
-        conc=conc,
-        temperature=temperature,
-        solvent=solvent,
-        base=base,
-        base_eq=base_eq,
-        max_substrate_eq=max_substrate_eq,
-        max_time=max_time,
-        precious=precious,
-    )
 
     def body():
         from monoselect.advise import optimise as run_optimise
@@ -1141,7 +1122,7 @@ def optimise(
             from monoselect.advise import plots
 
             plots.check(plot)
-        cond, _ = _conditions(scenario, given)
+        cond, _ = _conditions(path, given)
         result = run_optimise(
             cond,
             protocol,
