@@ -21,6 +21,18 @@ from monoselect import (
 from tests.web.test_browser import ARGS, CHROMIUM
 
 
+def same_json(a, b, rel=1e-9) -> bool:
+    """Equal JSON, numbers to ``rel``: the worker process and this one warm-start the
+    proton balance from different earlier runs, which moves the last digits."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_json(a[k], b[k], rel) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_json(x, y, rel) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) or isinstance(b, float):
+        return a == pytest.approx(b, rel=rel, abs=1e-12)
+    return a == b
+
+
 def _post(server, path, body, **kw):
     return httpx.post(server.url + path, json=body, timeout=240, **kw)
 
@@ -33,7 +45,7 @@ def test_advise_api_is_the_python_api(server):
         make_conditions(substrate="1,4-diazepane", electrophile="Boc2O"),
         make_constraints(max_steps=1),
     ).to_dict()
-    assert got.json() == want
+    assert same_json(got.json(), want)
 
 
 def test_troubleshoot_api_is_the_python_api(server):
@@ -41,7 +53,7 @@ def test_troubleshoot_api_is_the_python_api(server):
     got = _post(server, "/api/troubleshoot", body)
     assert got.status_code == 200, got.text
     want = troubleshoot(make_scenario(eq=1.0), make_symptom(observed="bis 40 %")).to_dict()
-    assert got.json() == want
+    assert same_json(got.json(), want)
 
 
 def test_fit_and_workup_apis_answer_their_kinds(server):
