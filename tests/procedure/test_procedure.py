@@ -159,3 +159,13 @@ def test_end_of_run_time_course_matches_simulate():
     p = procedure(s)
     direct = simulate(s)
     assert np.allclose(list(p.split().fractions.values()), list(direct.split().fractions.values()))
+
+
+def test_an_alkylation_promises_its_over_alkylated_share_and_warns_of_the_agent():
+    p = procedure(
+        make_scenario(substrate="ethylenediamine", electrophile="BnBr", base="Et3N", base_eq=1.2)
+    )
+    end, split = p.checkpoints[-1].fractions, p.reaction.split().fractions
+    assert set(end) == set(split) and "over" in end
+    assert all(end[k] == pytest.approx(split[k], abs=1e-9) for k in split)
+    assert any("alkylating agent" in t for t, _ in p.notes)

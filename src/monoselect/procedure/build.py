@@ -218,11 +218,10 @@ def _fractions_at(result: Result, t: float) -> Checkpoint | None:
     amounts = np.asarray(o.amounts)
     row = np.array([np.interp(t, time, amounts[:, j]) for j in range(amounts.shape[1])])
     total = row.sum()
-    deg = np.asarray(o.degree)
-    words = {0: "SM", 1: "mono", 2: "bis"}
+    # the split's own categories (SM, mono, bis, over, quat...), as the result reports them
+    cats = result.table.network.categories
     fr: dict[str, float] = {}
-    for j, d in enumerate(deg):
-        key = words.get(int(d), "over")
+    for j, key in enumerate(cats):
         fr[key] = fr.get(key, 0.0) + float(row[j] / total)
     left = float(np.interp(t, time, np.asarray(o.electrophile)) / o.electrophile_charged)
     return Checkpoint("", t, fr, left)
