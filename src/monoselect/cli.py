@@ -665,8 +665,10 @@ def troubleshoot(
     as_json: AsJson = False,
     plot: HelpPlot = None,
 ) -> None:
-    """Why did my run give this? Causes ranked, each with the model's evidence and its fix
-    simulated; LC-MS peaks assigned to species (ambiguous ones said).
+    """Why did my run give this? Causes ranked, each with its fix simulated.
+
+    Each cause comes with the model's evidence; LC-MS peaks are assigned to species
+    (ambiguous ones said).
 
     The scenario file or flags describe the run as done; a file may hold a `symptom:` block
     with the same keys as the options.
@@ -733,7 +735,7 @@ def serve(
     ] = 60.0,
     db: StoreUrl = None,
 ) -> None:
-    """Open the page in a browser: simulate and compare, with a JSON API (docs at /docs).
+    """Open the page in a browser: every command, with a JSON API (docs at /docs).
 
     Listens on 127.0.0.1 only unless --host says otherwise; nothing is fetched from the
     network (plotly.js, the API docs and the structures are served from this machine).
@@ -884,8 +886,9 @@ def workup(
         ),
     ] = None,
 ) -> None:
-    """Work up the simulated crude: washes (pH from the charge balance), extractions,
-    evaporation, distillation; recovery and purity of every species in every phase.
+    """Work up the simulated crude: recovery and purity of every species in every phase.
+
+    Washes (their pH from the charge balance), extractions, evaporation, distillation.
 
     SCENARIO may be a workup file (with steps and, optionally, its scenario) or a scenario
     file with --workup FILE or --step options.
@@ -1049,9 +1052,10 @@ def advise(
     as_json: AsJson = False,
     plot: HelpPlot = None,
 ) -> None:
-    """Which protocol, given what is precious, how much diamine, time, steps and equipment
-    you accept? Protocols ranked on their simulated numbers, the decision path, and the
-    rules of thumb checked for this case."""
+    """Which protocol, given your constraints? Protocols ranked, with the decision path.
+
+    Constraints: what is precious, how much diamine, time, steps and equipment. The rules of
+    thumb are checked for this case."""
 
     def body():
         from monoselect.advise import make_constraints, recommend
@@ -1112,8 +1116,9 @@ def optimise(
         Path | None, typer.Option(help="mono yield vs diamine used, the front (.png or .svg)")
     ] = None,
 ) -> None:
-    """Best conditions for one protocol within your limits (bounded search), or the least
-    diamine that meets a target; the optimum's sensitivity to each variable."""
+    """Best conditions for one protocol, or the least diamine that meets a target.
+
+    A bounded search within your limits; the optimum's sensitivity to each variable."""
 
     def body():
         from monoselect.advise import optimise as run_optimise
@@ -1203,9 +1208,10 @@ def procedure(
     workup_file: WorkupFile = None,
     as_json: AsJson = False,
 ) -> None:
-    """What to weigh, what to pump, in which order: reagent table (mass, volume, form as
-    bought), pump rates, steps with times and temperatures, the simulated outcome along the
-    way, LC-MS ions to watch and the bench notes."""
+    """What to weigh, what to pump, in which order, and what to expect.
+
+    Reagent table (mass, volume, form as bought), pump rates, steps with times and
+    temperatures, the simulated outcome along the way, LC-MS ions to watch, bench notes."""
 
     def body():
         _emit(_procedure_for(flags, path, protocol, workup_file), as_json)
@@ -1226,8 +1232,9 @@ def report(
     workup_file: WorkupFile = None,
     as_json: AsJson = False,
 ) -> None:
-    """The plan as a document: self-contained HTML (structures, plot, tables, sources; nothing
-    fetched), Markdown for a lab notebook, PDF."""
+    """The plan as a document: HTML, Markdown for a lab notebook, or PDF.
+
+    Self-contained: structures, plot, tables and sources; nothing is fetched."""
 
     def body():
         from monoselect.procedure.report import check_path, write_report
@@ -1282,9 +1289,10 @@ def fit(
         Path | None, typer.Option(help="observed against fitted and the profiles (.png, .svg)")
     ] = None,
 ) -> None:
-    """Learn kappa (and the time scale k) from what your runs gave: maximum likelihood on
-    the full simulation of each run, 95 % intervals by profile likelihood, each parameter
-    said identifiable, one-sided or flat."""
+    """Learn kappa (and the time scale k) from what your runs gave.
+
+    Maximum likelihood on the full simulation of each run, 95 % intervals by profile
+    likelihood, each parameter said identifiable, one-sided or flat."""
 
     def body():
         import yaml
