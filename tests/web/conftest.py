@@ -66,3 +66,30 @@ def server():
 def client(server):
     with httpx.Client(base_url=server.url, timeout=120) as c:
         yield c
+
+
+def first_difference(a, b, path="") -> str | None:
+    """Where two JSON values first differ beyond ``same_json``'s tolerance (for messages)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            return f"{path}: keys {sorted(set(a) ^ set(b))}"
+        return next((d for k in a if (d := first_difference(a[k], b[k], f"{path}.{k}"))), None)
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        pairs = enumerate(zip(a, b, strict=True))
+        return next(
+            (d for i, (x, y) in pairs if (d := first_difference(x, y, f"{path}[{i}]"))), None
+        )
+    return None if same_json(a, b) else f"{path}: {a!r} != {b!r}"
+
+
+def same_json(a, b, rel=1e-6) -> bool:
+    """Equal JSON, numbers to ``rel``: two processes sum some floats in a different order
+    (string hashing orders sets differently per process), which moves the last digits, and an
+    adaptive integrator turns that into ~1e-9 in a recorded time."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_json(a[k], b[k], rel) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_json(x, y, rel) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) or isinstance(b, float):
+        return a == pytest.approx(b, rel=rel, abs=1e-9)  # fractions: solver noise near 0
+    return a == b

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.conftest import run_cli
-from tests.web.conftest import Server
+from tests.web.conftest import Server, first_difference, same_json
 
 BODY = {"substrate": "piperazine", "electrophile": "Boc2O", "eq": "1.1", "addition_time": "2 h"}
 
@@ -27,7 +27,9 @@ def test_simulate_returns_exactly_the_cli_json(client):
         "--json",
     )
     assert cli.returncode == 0
-    assert api.json() == json.loads(cli.stdout)
+    assert same_json(api.json(), json.loads(cli.stdout)), first_difference(
+        api.json(), json.loads(cli.stdout)
+    )
     split = api.json()["split"]["fractions"]
     assert sum(split.values()) == pytest.approx(1.0)
 
@@ -44,7 +46,9 @@ def test_compare_returns_exactly_the_cli_json(client):
         "--protocol=excess",
         "--json",
     )
-    assert api.json() == json.loads(cli.stdout)
+    assert same_json(api.json(), json.loads(cli.stdout)), first_difference(
+        api.json(), json.loads(cli.stdout)
+    )
     assert {r["protocol"] for r in api.json()["ranking"]} == {"direct", "excess"}
 
 
@@ -192,7 +196,7 @@ def test_an_uploaded_scenario_file_is_read_as_the_cli_reads_it(client):
     assert fields["substrate"] == "1,4-diazepane" and fields["addition_time"] == "4 h"
     run = client.post("/api/simulate", json=fields).json()
     cli = json.loads(run_cli("simulate", str(path), "--json").stdout)
-    assert run == cli
+    assert same_json(run, cli), first_difference(run, cli)
 
 
 @pytest.mark.parametrize(
