@@ -72,6 +72,7 @@ def test_fit_and_workup_apis_answer_their_kinds(server):
         ("/api/troubleshoot", {"eq": 1.0}, "symptom"),
         ("/api/fit", {"experiments": []}, "experiments"),
         ("/api/procedure", {"protocol": "no_such"}, "protocol"),
+        ("/api/procedure", {"workup": "/etc/passwd"}, "workup"),  # no server paths
     ],
 )
 def test_bad_input_is_422_with_the_field(server, path, body, field):

@@ -149,6 +149,13 @@ def _procedure(payload: dict):
     from monoselect import InvalidInput, compare, make_conditions, make_scenario, procedure
 
     own, data = _split(payload, ("protocol", "workup"))
+    plan = own.get("workup")
+    if plan is not None and not isinstance(plan, dict | list):  # never a path on the server
+        raise InvalidInput(
+            "workup must be the steps themselves, not a file name",
+            field="workup",
+            fix="give workup: {steps: [...], product: mono}",
+        )
     if own.get("protocol"):
         done = compare(make_conditions(**data), [own["protocol"]])
         if not done.ranked:
