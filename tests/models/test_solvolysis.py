@@ -76,3 +76,13 @@ def test_an_aprotic_solvent_consumes_nothing_and_says_nothing():
     r = simulate(make_scenario(electrophile="AcCl", solvent="DCM"))
     assert r.details()["electrophile_solvolysed"] == 0.0
     assert not any("solvolysis" in a for a in r.assumptions)
+
+
+def test_only_the_acid_solution_brings_methanol_not_the_base():
+    plain = simulate(make_scenario(electrophile="AcCl", acid="HCl in MeOH", acid_eq=1.0))
+    based = simulate(
+        make_scenario(electrophile="AcCl", acid="HCl in MeOH", acid_eq=1.0, base="Et3N", base_eq=1)
+    )
+    # 10 mmol HCl as 1.25 M: 8.0 mL of methanol, whatever base is added
+    assert plain.problem.solvolysis.solvent == pytest.approx(based.problem.solvolysis.solvent)
+    assert plain.problem.solvolysis.solvent == pytest.approx(0.008 * 791.4 / 32.04, rel=0.01)

@@ -415,7 +415,7 @@ def build_problem(
     """The kinetics problem for ``scenario`` and the assumptions it made."""
     plan = feed_plan(scenario)
     pool, added_volume, notes = proton_pool(scenario, electrophile, plan.substrate_charged)
-    solvolysis, more = solvolysis_for(scenario, electrophile, plan.volume, added_volume)
+    solvolysis, more = solvolysis_for(scenario, electrophile, plan.volume, plan.substrate_charged)
     notes = [*notes, *more]
     problem = Problem(
         network=network,
@@ -438,7 +438,7 @@ ACID_SOLVENT = {"HCl in MeOH": "MeOH"}
 
 
 def solvolysis_for(
-    scenario: Scenario, electrophile: Electrophile | None, flask_l: float, acid_l: float
+    scenario: Scenario, electrophile: Electrophile | None, flask_l: float, n_sub: float
 ) -> tuple[Solvolysis | None, list[str]]:
     """The protic solvent's attack on the electrophile, if the run has both: the reaction
     solvent when protic, or the alcohol an acid solution brings (HCl in MeOH)."""
@@ -452,12 +452,14 @@ def solvolysis_for(
     if k1_meoh is None:
         return None, []
     sol = scenario.solvent_properties()
-    acid = reagents.acid_base(scenario.acid, "acid", "acid").name if scenario.acid else None
+    entry = reagents.acid_base(scenario.acid, "acid", "acid") if scenario.acid else None
+    acid = entry.name if entry is not None else None
     sources = []
     if sol.protic and sol.key in data["molar_mass"]:
         sources.append((sol.key, flask_l, True))
-    if acid in ACID_SOLVENT and scenario.acid_eq > 0:
-        sources.append((ACID_SOLVENT[acid], acid_l, False))
+    if acid in ACID_SOLVENT and scenario.acid_eq > 0 and entry.concentration:
+        # the acid solution's own volume (a base's solution adds none of its alcohol)
+        sources.append((ACID_SOLVENT[acid], scenario.acid_eq * n_sub / entry.concentration, False))
     if not sources:
         return None, []
     key = sources[0][0]  # the rate of the first protic component serves the mixture
