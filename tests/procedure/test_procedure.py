@@ -169,3 +169,9 @@ def test_an_alkylation_promises_its_over_alkylated_share_and_warns_of_the_agent(
     assert set(end) == set(split) and "over" in end
     assert all(end[k] == pytest.approx(split[k], abs=1e-9) for k in split)
     assert any("alkylating agent" in t for t, _ in p.notes)
+
+
+def test_a_reductive_amination_is_refused_with_the_field():
+    with pytest.raises(InvalidInput) as e:
+        procedure(make_scenario(electrophile="benzaldehyde"))
+    assert e.value.field == "scenario" and "reductive" in str(e.value)

@@ -433,11 +433,12 @@ def procedure(source, *, workup=None, label: str | None = None) -> ProcedureResu
             fix="give make_scenario(...) or the result of simulate(...)",
         )
     scenario = reaction.scenario
-    if scenario.resin is not None or scenario.reductive is not None:
+    if reaction.kind not in ("site", "linker"):  # resin, reductive, mixing have their own steps
         raise InvalidInput(
-            "procedure writes solution-phase runs with one electrophile",
+            f"procedure writes solution-phase acylations, sulfonylations and alkylations; this "
+            f"is a {reaction.kind} run",
             field="scenario",
-            fix="leave out resin and reductive, or simulate those runs with their own commands",
+            fix=f"use `monoselect {reaction.kind}` for it, or another electrophile",
         )
     rows, volumes = reagent_table(scenario)
     points = checkpoints(reaction, volumes["feed_time_s"])
