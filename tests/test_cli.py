@@ -69,6 +69,7 @@ def test_public_api_is_pinned():
         "species_table",
         "troubleshoot",
         "workup",
+        "write_picture",
         "write_report",
     ]
     for name in monoselect.__all__:

@@ -69,6 +69,8 @@ ALLOWED = {
     },
     # fit simulates each run as done and reads what was observed
     "fit": {"fit", "models", "scenario", "results", "errors", "units", "plots", "data"},
+    # one entry point for every picture, for the page and scripts
+    "pictures": {"pictures", "plots", "advise", "fit", "workup", "errors"},
     "cli": None,  # the front end may use anything public
     "__init__": None,
     "__main__": None,

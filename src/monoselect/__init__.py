@@ -41,6 +41,7 @@ __all__ = [
     "species_table",
     "troubleshoot",
     "workup",
+    "write_picture",
     "write_report",
 ]
 
@@ -77,6 +78,7 @@ _WHERE = {
     "UnknownRecord": "monoselect.store",
     "workup": "monoselect.workup",
     "WorkupResult": "monoselect.workup",
+    "write_picture": "monoselect.pictures",
     "write_report": "monoselect.procedure.report",
 }
 

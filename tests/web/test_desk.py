@@ -112,6 +112,7 @@ def test_advise_page_in_chromium_shows_the_ranking(server, tmp_path):
         page.wait_for_selector("#view pre", timeout=120_000)
         text = page.inner_text("#view")
         assert "HCl salt" in text and "Decision path" in text
+        assert page.locator("#picture svg").count() == 1  # the advice's picture, inline
         shot = Path(os.environ.get("MONOSELECT_SCREENSHOTS", tmp_path)) / "serve_advise.png"
         page.screenshot(path=str(shot), full_page=True)
         page.goto(server.url + "/procedure")

@@ -212,9 +212,27 @@ def desk(payload: dict, progress: Progress) -> dict:
         console = Console(record=True, width=110, file=__import__("io").StringIO())
         console.print(result)
         out["html"] = console.export_html(inline_styles=True, code_format="<pre>{code}</pre>")
+        out["svg"] = _picture(result)
     if payload.get("report"):
         out["report"] = _report(result, payload["report"])
     return out if payload.get("view") or payload.get("report") else out["result"]
+
+
+def _picture(result) -> str | None:
+    """The command's picture as inline SVG (drawn into a private temporary file), or None
+    when it has none."""
+    import tempfile
+    from pathlib import Path
+
+    from monoselect import InvalidInput, write_picture
+
+    with tempfile.TemporaryDirectory(prefix="monoselect-picture-") as folder:
+        try:
+            path = write_picture(result, Path(folder) / "picture.svg")
+        except InvalidInput:
+            return None
+        text = path.read_text(encoding="utf-8")
+    return text[text.index("<svg") :]
 
 
 def _report(result, kind: str) -> dict:

@@ -34,6 +34,9 @@
         "/api/desk", { command, input: document.getElementById("input").value }, status);
       // the command's own rendering, made by the server from its result (no user HTML)
       document.getElementById("view").innerHTML = data.html;
+      const picture = document.getElementById("picture");
+      picture.innerHTML = data.svg || "";  // drawn by the server (matplotlib), no user markup
+      picture.hidden = !data.svg;
       const link = document.getElementById("download");
       monoselect.downloadLink(link, data.result);
       link.hidden = false;
