@@ -6,9 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
-from monoselect.data import text as _text
+from monoselect.data import load_yaml
 from monoselect.errors import InvalidStructure
 
 PROTON = 1.007276467  # u, for [M+H]+
@@ -48,7 +46,7 @@ class LinkerInfo:
 
 @lru_cache(maxsize=1)
 def ring_data() -> dict:
-    return yaml.safe_load(_text("ring_closure.yaml"))
+    return load_yaml("ring_closure.yaml")
 
 
 def effective_molarity(atoms: int, overrides: dict[int, float] | None = None) -> float:

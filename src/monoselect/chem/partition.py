@@ -7,10 +7,8 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-import yaml
-
+from monoselect.data import load_yaml, text
 from monoselect.errors import InvalidStructure
 
 
@@ -25,14 +23,10 @@ class LogP:
     measured: bool
 
 
-def _text(name: str) -> str:
-    return resources.files("monoselect.data").joinpath(name).read_text(encoding="utf-8")
-
-
 @lru_cache(maxsize=1)
 def workup_data() -> dict:
     """data/workup.yaml as a mapping (reagents, boiling points, constants with sources)."""
-    return yaml.safe_load(_text("workup.yaml"))
+    return load_yaml("workup.yaml")
 
 
 def canonical(smiles: str) -> str:
@@ -46,7 +40,7 @@ def canonical(smiles: str) -> str:
 
 @lru_cache(maxsize=1)
 def _measured() -> dict[str, tuple[str, float, str]]:
-    rows = csv.DictReader(_text("partition.csv").splitlines())
+    rows = csv.DictReader(text("partition.csv").splitlines())
     return {canonical(r["smiles"]): (r["compound"], float(r["logP"]), r["source"]) for r in rows}
 
 

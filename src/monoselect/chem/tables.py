@@ -5,9 +5,8 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-import yaml
+from monoselect.data import load_yaml, text
 
 
 @dataclass(frozen=True)
@@ -58,10 +57,6 @@ class AcidBase:
     source: str
 
 
-def _text(name: str) -> str:
-    return resources.files("monoselect.data").joinpath(name).read_text(encoding="utf-8")
-
-
 def _key(name: str) -> str:
     return "".join(name.lower().split())
 
@@ -70,7 +65,7 @@ def _key(name: str) -> str:
 def substrates() -> dict[str, SubstrateEntry]:
     """Substrate table keyed by every normalised name and alias."""
     table: dict[str, SubstrateEntry] = {}
-    for row in csv.DictReader(_text("substrates.csv").splitlines()):
+    for row in csv.DictReader(text("substrates.csv").splitlines()):
         aliases = tuple(a for a in (row["aliases"] or "").split(";") if a)
         entry = SubstrateEntry(row["name"], aliases, row["smiles"])
         for name in (entry.name, *aliases):
@@ -82,7 +77,7 @@ def substrates() -> dict[str, SubstrateEntry]:
 def reagents() -> dict[str, ReagentEntry]:
     """Reagent table keyed by every normalised name and alias."""
     table: dict[str, ReagentEntry] = {}
-    for row in yaml.safe_load(_text("reagents.yaml")):
+    for row in load_yaml("reagents.yaml"):
         entry = ReagentEntry(
             name=row["name"],
             aliases=tuple(row.get("aliases") or ()),
@@ -100,16 +95,14 @@ def reagents() -> dict[str, ReagentEntry]:
 @lru_cache(maxsize=1)
 def electrophile_classes() -> tuple[ElectrophileClass, ...]:
     """Electrophile classes in the order they are tried."""
-    return tuple(
-        ElectrophileClass(**row) for row in yaml.safe_load(_text("electrophile_classes.yaml"))
-    )
+    return tuple(ElectrophileClass(**row) for row in load_yaml("electrophile_classes.yaml"))
 
 
 @lru_cache(maxsize=1)
 def acids_bases() -> dict[str, AcidBase]:
     """Acids and bases keyed by every normalised name and alias."""
     table: dict[str, AcidBase] = {}
-    for row in yaml.safe_load(_text("acids_bases.yaml")):
+    for row in load_yaml("acids_bases.yaml"):
         entry = AcidBase(
             name=row["name"],
             aliases=tuple(row.get("aliases") or ()),
