@@ -1159,13 +1159,42 @@ def _fraction(text: str, field: str) -> float:
 # -- from plan to bench: procedure and report (monoselect.procedure) ----------------------------
 
 
-def _procedure_for(flags: dict, path: Path | None, protocol: str | None, workup_file):
+def _fitted(fit_file: Path | None) -> tuple[dict, dict]:
+    """(values, 95 % intervals) of kappa and k from a `monoselect fit --json` file."""
+    from monoselect.errors import InvalidInput
+
+    if fit_file is None:
+        return {}, {}
+    try:
+        data = json.loads(fit_file.read_text(encoding="utf-8"))
+        params = {p["name"]: p for p in data["fit"]["parameters"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        raise InvalidInput(
+            f"cannot read a fit from {fit_file}",
+            field="fit",
+            fix="give the output of `monoselect fit EXPERIMENTS --json > fit.json`",
+        ) from None
+    values, intervals = {}, {}
+    for name in ("kappa", "k"):
+        if name in params:
+            v = params[name]["value"]
+            values[name] = v if name == "kappa" else f"{v:.6g} L/mol/s"
+            intervals[name] = tuple(params[name]["ci95"])
+    return values, intervals
+
+
+def _procedure_for(
+    flags: dict, path: Path | None, protocol: str | None, workup_file, fit_file=None
+):
     """The ProcedureResult of a scenario (file and flags) or of a registered protocol run on
-    the conditions those give."""
+    the conditions those give; a fit's kappa and k are used unless given, and its intervals
+    become ranges of the expected outcome."""
     from monoselect.procedure import procedure as build
 
+    values, intervals = _fitted(fit_file)
+    flags = {**flags, **{k: v for k, v in values.items() if flags.get(k) is None}}
     if protocol is None:
-        return build(_scenario(path, flags), workup=workup_file)
+        return build(_scenario(path, flags), workup=workup_file, intervals=intervals)
     from monoselect.errors import InvalidInput
     from monoselect.protocols import PROTOCOLS
     from monoselect.protocols.base import Conditions, make_conditions
@@ -1187,11 +1216,18 @@ def _procedure_for(flags: dict, path: Path | None, protocol: str | None, workup_
             fix="leave it out, or give a scenario without --protocol",
         )
     run = PROTOCOLS[protocol].run(make_conditions(**given))
-    return build(run, workup=workup_file)
+    return build(run, workup=workup_file, intervals=intervals)
 
 
 WorkupFile = Annotated[
     Path | None, typer.Option("--workup", help="workup file to simulate on the same crude")
+]
+FitFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--fit",
+        help="a `monoselect fit --json` file: its kappa and k, and their intervals as ranges",
+    ),
 ]
 ProtocolName = Annotated[
     str | None,
@@ -1206,6 +1242,7 @@ def procedure(
     path: Path | None,
     protocol: ProtocolName = None,
     workup_file: WorkupFile = None,
+    fit_file: FitFile = None,
     as_json: AsJson = False,
 ) -> None:
     """What to weigh, what to pump, in which order, and what to expect.
@@ -1214,7 +1251,7 @@ def procedure(
     temperatures, the simulated outcome along the way, LC-MS ions to watch, bench notes."""
 
     def body():
-        _emit(_procedure_for(flags, path, protocol, workup_file), as_json)
+        _emit(_procedure_for(flags, path, protocol, workup_file, fit_file), as_json)
 
     _guarded(body)
 
@@ -1230,6 +1267,7 @@ def report(
     ],
     protocol: ProtocolName = None,
     workup_file: WorkupFile = None,
+    fit_file: FitFile = None,
     as_json: AsJson = False,
 ) -> None:
     """The plan as a document: HTML, Markdown for a lab notebook, or PDF.
@@ -1241,7 +1279,7 @@ def report(
 
         for target in out:
             check_path(target)
-        result = _procedure_for(flags, path, protocol, workup_file)
+        result = _procedure_for(flags, path, protocol, workup_file, fit_file)
         for target in out:
             write_report(result, target)
             _note(as_json, f"report written to {target}")

@@ -175,3 +175,29 @@ def test_a_reductive_amination_is_refused_with_the_field():
     with pytest.raises(InvalidInput) as e:
         procedure(make_scenario(electrophile="benzaldehyde"))
     assert e.value.field == "scenario" and "reductive" in str(e.value)
+
+
+def test_fitted_intervals_become_ranges_of_the_expected_outcome(tmp_path):
+    s = make_scenario(kappa=0.3, k="0.01 L/mol/s")
+    p = procedure(s, intervals={"kappa": (0.25, 0.36), "k": (0.008, None)})
+    end = p.checkpoints[-1]
+    for key, (lo, hi) in end.ranges.items():
+        assert lo <= end.fractions[key] <= hi
+    lo, hi = end.ranges["bis"]
+    assert hi - lo > 0.01  # kappa moves the bis
+    # the corners are the runs at those kappa: the bis range is theirs at the end
+    hi_run = simulate(s.evolve(kappa=0.36, k="0.008 L/mol/s"))
+    assert hi == pytest.approx(hi_run.split().fractions["bis"], abs=1e-6)
+    none = procedure(s)
+    assert none.checkpoints[-1].ranges is None
+
+
+def test_cli_procedure_takes_a_fit_file(tmp_path):
+    fit = run_cli("fit", str(EXAMPLES / "fit_diazepane_boc.yaml"), "--json")
+    (tmp_path / "fit.json").write_text(fit.stdout)
+    out = run_cli("procedure", "--fit", str(tmp_path / "fit.json"), "--json")
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    fitted = json.loads(fit.stdout)["fit"]["parameters"][0]["value"]
+    assert d["scenario"]["kappa"] == pytest.approx(fitted, rel=1e-5)
+    assert d["procedure"]["expected"][-1]["ranges"]["mono"][0] < d["split"]["fractions"]["mono"]

@@ -81,6 +81,7 @@ class Checkpoint:
     time_s: float
     fractions: dict[str, float]  # of the diamine units
     electrophile_left: float | None  # fraction of the electrophile charged
+    ranges: dict[str, tuple[float, float]] | None = None  # over the fitted intervals
 
 
 def _substrate_row(scenario: Scenario, mmol: float) -> Reagent:
@@ -248,6 +249,46 @@ def checkpoints(result: Result, feed_time: float) -> list[Checkpoint]:
     return points
 
 
+FITTED = ("kappa", "k")  # parameters whose fitted intervals carry into the expected outcome
+
+
+def with_intervals(
+    result: Result, points: list[Checkpoint], intervals: dict
+) -> tuple[list[Checkpoint], list[str]]:
+    """``points`` with the range of every fraction over the corners of the fitted 95 %
+    intervals (``{"kappa": (low, high), "k": (low, high)}``, an open side left out): the run
+    simulated again at each corner, read at the same times."""
+    import itertools
+
+    if getattr(result, "outcome", None) is None:
+        return points, ["fitted intervals carry only into site runs"]
+    axes = []
+    for name in FITTED:
+        ends = [v for v in (intervals.get(name) or ()) if v is not None]
+        if ends:
+            axes.append([(name, v) for v in ends])
+    if not axes:
+        return points, []
+    runs = []
+    for corner in itertools.product(*axes):
+        changes = {n: (v if n == "kappa" else f"{v:.12g} L/mol/s") for n, v in corner}
+        runs.append(simulate(result.scenario.evolve(**changes)))
+    out = []
+    for c in points:
+        seen = [c.fractions] + [_fractions_at(r, c.time_s).fractions for r in runs]
+        ranges = {
+            k: (min(f.get(k, 0.0) for f in seen), max(f.get(k, 0.0) for f in seen))
+            for k in c.fractions
+        }
+        out.append(Checkpoint(c.when, c.time_s, c.fractions, c.electrophile_left, ranges))
+    names = ", ".join(
+        f"{n} " + "-".join("open" if v is None else f"{v:.3g}" for v in intervals[n])
+        for n in FITTED
+        if intervals.get(n)
+    )
+    return out, [f"expected ranges: the run at the {len(runs)} corners of the fitted {names}"]
+
+
 def bench_notes(scenario: Scenario, rows: list[Reagent]) -> list[tuple[str, str]]:
     """(note, source) pairs the data support for this run."""
     el = reagents.electrophile(scenario.electrophile)
@@ -389,6 +430,9 @@ class ProcedureResult(Result):
                         "time_s": c.time_s,
                         "fractions": c.fractions,
                         "electrophile_left": c.electrophile_left,
+                        "ranges": None
+                        if c.ranges is None
+                        else {k: list(v) for k, v in c.ranges.items()},
                     }
                     for c in self.checkpoints
                 ],
@@ -407,10 +451,14 @@ class ProcedureResult(Result):
         return render(self)
 
 
-def procedure(source, *, workup=None, label: str | None = None) -> ProcedureResult:
+def procedure(
+    source, *, workup=None, label: str | None = None, intervals: dict | None = None
+) -> ProcedureResult:
     """The procedure for ``source``: a Scenario (simulated here), a Result, or a protocol's
     result (one-step protocols). ``workup``: a workup plan (file, mapping or WorkupPlan) run
-    on the same crude and carried in the result."""
+    on the same crude and carried in the result. ``intervals``: fitted 95 % intervals
+    (``{"kappa": (low, high), "k": (low, high)}``, e.g. a FitResult's ``intervals``), carried
+    into the expected outcome as ranges."""
     notes_: list[str] = []
     if isinstance(source, Scenario):
         reaction = simulate(source)
@@ -442,6 +490,9 @@ def procedure(source, *, workup=None, label: str | None = None) -> ProcedureResu
         )
     rows, volumes = reagent_table(scenario)
     points = checkpoints(reaction, volumes["feed_time_s"])
+    if intervals:
+        points, more = with_intervals(reaction, points, intervals)
+        notes_.extend(more)
     sol = scenario.solvent_properties()
     steps = steps_for(scenario, rows, volumes, points, sol.key)
     table = getattr(reaction, "table", None)
@@ -536,7 +587,7 @@ def tables(p: ProcedureResult) -> dict:
                 [
                     c.when,
                     duration_text(c.time_s) if math.isfinite(c.time_s) else "-",
-                    *(f"{c.fractions.get(k, 0.0):.1%}" for k in keys),
+                    *(_cell(c, k) for k in keys),
                     "-" if c.electrophile_left is None else f"{c.electrophile_left:.1%}",
                 ]
                 for c in p.checkpoints
@@ -549,3 +600,12 @@ def tables(p: ProcedureResult) -> dict:
             (2,),
         ),
     }
+
+
+def _cell(c: Checkpoint, key: str) -> str:
+    """A fraction, with its range over the fitted intervals when there is one."""
+    text = f"{c.fractions.get(key, 0.0):.1%}"
+    if c.ranges and key in c.ranges:
+        lo, hi = c.ranges[key]
+        text += f" ({lo:.1%}-{hi:.1%})"
+    return text
