@@ -639,6 +639,16 @@ def _emit_data(obj, as_json: bool) -> None:
         Console().print(obj)
 
 
+def _picture(result, plot: Path | None, as_json: bool) -> None:
+    """The result's picture at ``plot`` (checked before the run), through the one entry
+    point every result shares."""
+    if plot is not None:
+        from monoselect.pictures import write_picture
+
+        write_picture(result, plot)
+        _note(as_json, f"plot written to {plot}")
+
+
 HelpPlot = Annotated[Path | None, typer.Option(help="write a picture (.png or .svg)")]
 
 
@@ -709,11 +719,7 @@ def troubleshoot(
         )
         result = run_troubleshoot(spec, symptom)
         _emit_data(result, as_json)
-        if plot is not None:
-            from monoselect.advise import plots
-
-            plots.write_troubleshooting(result, plot)
-            _note(as_json, f"plot written to {plot}")
+        _picture(result, plot, as_json)
 
     _guarded(body)
 
@@ -906,7 +912,7 @@ def workup(
         from monoselect.errors import InvalidInput
         from monoselect.scenario import read_mapping
         from monoselect.workup.api import scenario_mapping
-        from monoselect.workup.plot import FORMATS, write_search, write_workup
+        from monoselect.workup.plot import FORMATS
 
         if plot is not None:
             from monoselect import plots
@@ -949,9 +955,7 @@ def workup(
         else:
             result = run_workup(spec, plan)
         _emit(result, as_json)
-        if plot is not None:
-            (write_search if search else write_workup)(result, plot)
-            _note(as_json, f"plot written to {plot}")
+        _picture(result, plot, as_json)
 
     _guarded(body)
 
@@ -1083,11 +1087,7 @@ def advise(
         )
         result = recommend(cond, constraints)
         _emit_data(result, as_json)
-        if plot is not None:
-            from monoselect.advise import plots
-
-            plots.write_advice(result, plot)
-            _note(as_json, f"plot written to {plot}")
+        _picture(result, plot, as_json)
 
     _guarded(body)
 
@@ -1136,11 +1136,7 @@ def optimise(
             max_bis=_fraction_text(max_bis, "max_bis"),
         )
         _emit_data(result, as_json)
-        if plot is not None:
-            from monoselect.advise import plots
-
-            plots.write_optimum(result, plot)
-            _note(as_json, f"plot written to {plot}")
+        _picture(result, plot, as_json)
 
     _guarded(body)
 
@@ -1357,11 +1353,7 @@ def fit(
         )
         result = run_fit(exps, tuple(names), tuple(per_run or ()))
         _emit(result, as_json)
-        if plot is not None:
-            from monoselect.fit.plots import write_fit
-
-            write_fit(result, plot)
-            _note(as_json, f"plot written to {plot}")
+        _picture(result, plot, as_json)
         if save_params is not None:
             from monoselect.plots import commit
 
