@@ -46,6 +46,7 @@ CORE: dict[str, tuple[type, str]] = {
     "base_eq": (str, "base equivalents per substrate"),
     "temperature": (str, "reaction temperature, e.g. '0 degC' (default 25 degC)"),
     "solvent": (str, "reaction solvent, e.g. DCM, THF, MeCN, MeOH (default DCM)"),
+    "mixing_model": (str, "'engulfment' resolves the feed zone at your stirring (default ideal)"),
     "kappa": (str, "k2/k1 (molecular ratio)"),
     "rho": (str, "per-site ratio after one substitution"),
     "k": (str, "per-site rate constant, e.g. '0.05 L/mol/s'"),
@@ -454,6 +455,9 @@ def compare(
     conc: Annotated[str | None, typer.Option(help="concentration in the flask")] = None,
     temperature: Annotated[str | None, typer.Option(help="e.g. '0 degC'")] = None,
     solvent: Annotated[str | None, typer.Option(help="e.g. DCM, THF, MeOH (default DCM)")] = None,
+    mixing_model: Annotated[
+        str | None, typer.Option(help="'engulfment' resolves the feed zone (default ideal)")
+    ] = None,
     base: Annotated[
         str | None,
         typer.Option(help="'auto' (Et3N for acid-releasing electrophiles), a name, 'none'"),
@@ -493,6 +497,7 @@ def compare(
         conc=conc,
         temperature=temperature,
         solvent=solvent,
+        mixing_model=mixing_model,
         base=base,
         base_eq=base_eq,
         max_substrate_eq=max_substrate_eq,

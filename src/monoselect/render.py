@@ -78,17 +78,13 @@ def site(result) -> Group:
     # with over-alkylation the species are many: the time course shows the split categories
     columns, fractions = list(o.labels), o.fractions
     categories = result.table.network.categories
-    if any(c in ("over", "quat") for c in categories):
+    grouped = any(c in ("over", "quat") for c in categories)
+    if grouped:
         columns = list(dict.fromkeys(categories))
         pick = np.array([[c == name for c in categories] for name in columns], dtype=float)
         fractions = o.fractions @ pick.T
     key = " (over: an N with two groups; quat: a quaternised N)"
-    out.append(
-        _markup(
-            "[bold]Fraction of substrate units over time[/]"
-            + (key if fractions is not o.fractions else "")
-        )
-    )
+    out.append(_markup("[bold]Fraction of substrate units over time[/]" + (key if grouped else "")))
     table = Table()
     table.add_column("time", justify="right")
     for label in columns:
@@ -98,8 +94,8 @@ def site(result) -> Group:
     marks = (
         sorted({*np.geomspace(max(end, 1.0) / 1000, end, 7).tolist(), end}) if end > 0 else [0.0]
     )
-    for mark in marks:
-        i = min(int(np.searchsorted(o.time, mark)), len(o.time) - 1)
+    rows = dict.fromkeys(min(int(np.searchsorted(o.time, m)), len(o.time) - 1) for m in marks)
+    for i in rows:  # one row per recorded time (two marks can fall on the same record)
         t = o.time[i]
         when = (
             f"{t / 3600:.3g} h" if t >= 3600 else f"{t / 60:.3g} min" if t >= 60 else f"{t:.3g} s"
@@ -119,6 +115,8 @@ def site(result) -> Group:
         + (f", protons {bal['protons']:.1e}" if result.problem.protons.active else ""),
     )
     out.append(summary)
+    if result.feed_zones is not None:
+        out.append(_feed_zone_table(result))
     if result.problem.protons.active:
         out.append(_protonation_table(o))
     out.append(_species_table(result.table.species))
@@ -206,6 +204,34 @@ def comparison(comparison) -> Group:
     for name, err in comparison.failed:
         out.append(Text.assemble((f"{name} could not run: ", "red"), err))
     return Group(*out)
+
+
+def _feed_zone_table(result) -> Table:
+    """The final split with the feed zone resolved, beside the ideal-mixing one above."""
+    z = result.feed_zones
+    table = Table(
+        title=f"With the feed zone resolved (engulfment model: {z.eps:.3g} W/kg at the feed "
+        f"point, Da = {z.damkohler:.2g}); the time course above is ideal mixing",
+        title_justify="left",
+    )
+    ideal = result.ideal_split().fractions
+    table.add_column("mixing")
+    for name in ideal:
+        table.add_column(name, justify="right")
+    table.add_column("mono on electrophile", justify="right")
+    _row(
+        table,
+        "ideal",
+        *(f"{v:.1%}" for v in ideal.values()),
+        f"{result.ideal_split().mono_yield_on_electrophile:.1%}",
+    )
+    _row(
+        table,
+        f"feed zones ({z.portions} portions)",
+        *(f"{z.fractions.get(n, 0.0):.1%}" for n in ideal),
+        f"{z.mono_yield_on_electrophile:.1%}",
+    )
+    return table
 
 
 def linker(result) -> Group:

@@ -352,6 +352,11 @@ class Scenario(_Spec):
     resin: ResinSpec | None = Field(None, description="run on 2-chlorotrityl resin")
     reductive: ReductiveSpec | None = Field(None, description="reductive amination")
     mixing: MixingSpec | None = Field(None, description="engulfment model of the feed zone")
+    mixing_model: Literal["ideal", "engulfment"] = Field(
+        "ideal",
+        description="'engulfment' resolves the feed zone (Baldyga-Bourne E-model, with the "
+        "proton pool) in a site run; 'ideal' assumes instant mixing",
+    )
     _si: dict = PrivateAttr(default_factory=dict)
 
     @field_validator("acid", "base", mode="before")
@@ -643,6 +648,7 @@ class Scenario(_Spec):
             "k_L_per_mol_s": self.rate_constant(),
             "steric": dict(self.steric) if isinstance(self.steric, dict) else self.steric,
             "over_alkylation": self.over_alkylation,
+            "mixing_model": self.mixing_model,
         }
         for part in ("linker", "resin", "reductive", "mixing"):
             spec = getattr(self, part)

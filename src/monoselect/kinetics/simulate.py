@@ -148,6 +148,7 @@ class Problem:
     atol: float = 1e-10  # in units of the substrate charge
     max_steps: int = 200_000
     solvolysis: Solvolysis | None = None  # a protic solvent consuming the electrophile
+    feed_conc: float | None = None  # mol/L of the fed solution (the engulfment model's zones)
 
     def __post_init__(self):
         if not self.volume > 0:
@@ -627,3 +628,99 @@ def _one_by_one(problems: list[Problem]) -> SweepResult:
         status=np.array([r.status for r in runs], dtype=np.int64),
         steps=np.array([r.steps for r in runs], dtype=np.int64),
     )
+
+
+@dataclass(frozen=True)
+class ZoneRun:
+    """Final state of one run through the engulfment model (mol; kinetics/zones.py)."""
+
+    e_rate: float  # 1/s
+    species: np.ndarray  # [species], mol
+    electrophile: float
+    solvolysed: float  # mol of electrophile consumed by the solvent
+    volume: float  # L at the end
+    portions: int
+
+
+def integrate_feed_zones(
+    problem: Problem, e_rates, *, portions: int = 20, hold: float = 0.0, rtol: float = 1e-7
+) -> list[ZoneRun]:
+    """``problem`` with the feed zone resolved: the engulfment model at each rate in
+    ``e_rates`` (1/s), ``portions`` feed portions, then ``hold`` s of batch after the feed.
+
+    The feed is one constant-rate stage cut into ``portions``, or a portion charged at once
+    (one zone); acids and bases are charged in the flask. The zone and the bulk run this
+    problem's network with its proton pool and solvolysis (compiled: kinetics/zones.py).
+    """
+    from monoselect.errors import SolverFailure
+    from monoselect.kinetics import zones
+
+    rates = np.ascontiguousarray(e_rates, dtype=float).ravel()
+    if rates.size == 0 or not np.all(np.isfinite(rates)) or np.any(rates <= 0):
+        raise InvalidInput("engulfment rates must be finite and > 0", field="mixing")
+    if not (math.isfinite(hold) and hold >= 0):
+        raise InvalidInput(f"hold time must be >= 0, got {hold}", field="time")
+    direct = all(s.substrate_rate == 0 for s in problem.stages)
+    if not direct or len(problem.stages) > 1 or (problem.stages and problem.electrophile > 0):
+        raise InvalidInput(
+            "the engulfment model feeds the electrophile at one constant rate, or all at once",
+            field="feed",
+            fix="give addition_time instead of feed stages or inverse addition, or use "
+            "mixing_model: ideal",
+        )
+    y0, sysm, _, feeds, _, _, n_ref, v_ref = _arrays(problem)
+    nc = y0.size - 1  # species (with solvolysis bookkeeping) and the electrophile
+    start = y0[:nc].copy()
+    volume = 1.0  # scaled
+    if problem.stages:
+        st = problem.stages[0]
+        v_blob = feeds[0, nc] * st.duration / portions
+        feed = feeds[0, :nc] / feeds[0, nc]  # scaled mol per scaled volume of the feed
+        interval = st.duration / portions
+    else:  # everything at once: one zone of the portion charged, at the feed concentration
+        if problem.feed_conc is None:
+            raise InvalidInput(
+                "the concentration of the electrophile charged at once is unknown",
+                field="feed_conc",
+            )
+        portions, interval = 1, 0.0
+        v_blob = start[nc - 1] / (problem.feed_conc * v_ref / n_ref)
+        feed = np.zeros(nc)
+        feed[nc - 1] = start[nc - 1] / v_blob
+        if problem.solvolysis is not None:  # the fed solution's own protic solvent
+            feed[nc - 3] = problem.solvolysis.feed_conc * v_ref / n_ref
+            start[nc - 3] -= feed[nc - 3] * v_blob
+        start[nc - 1] = 0.0
+        volume -= v_blob
+    if not (volume > 0 and v_blob > 0):
+        raise InvalidInput("nothing is fed to a feed zone", field="feed")
+    passive = np.append(sysm.binder_amount, sysm.proton_scales[rb.CHARGED])
+    own = sysm._replace(
+        binder_amount=sysm.binder_amount.copy(), proton_scales=sysm.proton_scales.copy()
+    )
+    out = np.zeros((rates.size, nc))
+    failed_in = np.zeros(rates.size, dtype=np.int64)
+    status = zones.zone_runs(
+        rates, start, passive, volume, np.ascontiguousarray(feed), float(v_blob), int(portions),
+        float(interval), float(hold), float(rtol), own,
+        True if problem.protons.active else None, out, failed_in,
+    )  # fmt: skip
+    ns = problem.network.n_species
+    runs = []
+    for e_rate, code, where, row in zip(rates, status, failed_in, out, strict=True):
+        if code != zones.OK:
+            place = ("the feed zone", "the bulk between feed portions")[int(where)]
+            raise SolverFailure(
+                f"{place} failed at E = {e_rate:.3g} 1/s (status {int(code)})", field="mixing"
+            )
+        runs.append(
+            ZoneRun(
+                e_rate=float(e_rate),
+                species=row[:ns] * n_ref,
+                electrophile=float(row[nc - 1]) * n_ref,
+                solvolysed=float(row[ns + 1]) * n_ref if problem.solvolysis is not None else 0.0,
+                volume=(volume + portions * v_blob) * v_ref,
+                portions=portions,
+            )
+        )
+    return runs

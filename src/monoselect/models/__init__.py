@@ -30,14 +30,13 @@ def family(scenario: Scenario) -> str:
         name = "linker"
     elif el.class_name == "aldehyde":
         name = "reductive"
-    elif scenario.mixing is not None:
-        name = "mixing"
+    elif scenario.mixing is not None and scenario.mixing_model == "ideal":
+        name = "mixing"  # with mixing_model: engulfment the options set the site run's stirring
     else:
         name = "site"
+    homes = (("linker", ("linker",)), ("reductive", ("reductive",)), ("mixing", ("mixing", "site")))
     wrong = [
-        part
-        for part, home in (("linker", "linker"), ("reductive", "reductive"), ("mixing", "mixing"))
-        if getattr(scenario, part) is not None and home != name
+        part for part, home in homes if getattr(scenario, part) is not None and name not in home
     ]
     if wrong:
         raise InvalidInput(
@@ -75,6 +74,14 @@ def simulate(
         result = module.simulate(scenario, on_progress=on_progress)
     else:
         result = module.simulate(scenario)
+    if scenario.mixing_model == "engulfment" and name not in ("site", "mixing"):
+        from dataclasses import replace
+
+        note = (
+            f"mixing_model engulfment applies to one-ended electrophiles in solution; this "
+            f"{name} run assumes ideal mixing"
+        )
+        result = replace(result, warnings=(*result.warnings, note))
     return _with_solvent(result, scenario)
 
 

@@ -21,7 +21,13 @@ from monoselect.errors import InvalidInput, SolverFailure
 from monoselect.kinetics import rosenbrock as rb
 from monoselect.kinetics.network import Network, build_network
 from monoselect.kinetics.outcome import Outcome, make_outcome
-from monoselect.kinetics.simulate import Problem, Solvolysis, integrate, integrate_many
+from monoselect.kinetics.simulate import (
+    Problem,
+    Solvolysis,
+    integrate,
+    integrate_feed_zones,
+    integrate_many,
+)
 from monoselect.models import reagents
 from monoselect.models.charges import feed_plan, proton_pool
 from monoselect.models.conditions import MixingCheck, mixing_check
@@ -40,6 +46,42 @@ class SpeciesTable:
 
 
 @dataclass(frozen=True)
+class FeedZones:
+    """The run with its feed zone resolved (``mixing_model: engulfment``): each feed portion
+    reacts while it engulfs the bulk, at the scenario's stirring; the bulk is ideal."""
+
+    e_rate: float  # 1/s
+    eps: float  # W/kg at the feed point
+    damkohler: float
+    portions: int
+    fractions: dict[str, float]  # split categories, fractions of substrate units
+    mono_yield_on_substrate: float
+    mono_yield_on_electrophile: float
+    electrophile_left: float  # fraction of the electrophile charged
+    balance: dict[str, float]  # residuals of substrate and electrophile units
+
+    def split(self) -> Split:
+        return Split(
+            normalised(self.fractions),
+            self.mono_yield_on_substrate,
+            self.mono_yield_on_electrophile,
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "engulfment_rate_per_s": self.e_rate,
+            "eps_W_per_kg": self.eps,
+            "damkohler": self.damkohler,
+            "portions": self.portions,
+            "fractions": self.fractions,
+            "mono_yield_on_substrate": self.mono_yield_on_substrate,
+            "mono_yield_on_electrophile": self.mono_yield_on_electrophile,
+            "electrophile_left": self.electrophile_left,
+            "balance": self.balance,
+        }
+
+
+@dataclass(frozen=True)
 class SiteResult(Result):
     """An Outcome together with what it was computed from and every assumption made."""
 
@@ -52,15 +94,23 @@ class SiteResult(Result):
     warnings: tuple[str, ...]
     provenance: tuple[Provenance, ...] = ()
     mixing: MixingCheck | None = None  # Da at the scenario's stirring (ideal mixing valid?)
+    feed_zones: FeedZones | None = None  # the engulfment model's run (mixing_model)
 
     def split(self) -> Split:
-        """Species summed by the number of substitutions (regioisomers together).
+        """Species summed by the number of substitutions (regioisomers together); with
+        ``mixing_model: engulfment``, the run with the feed zone resolved.
 
         With alkylating agents an N can take more than one group: ``mono``, ``bis``... stay
         the products with at most one group per N (mono is the one a chemist wants), ``over``
         collects species with an N carrying two groups (N,N-dialkyl), ``quat`` those with a
         quaternised N; the categories still sum to 1.
         """
+        if self.feed_zones is not None:
+            return self.feed_zones.split()
+        return self.ideal_split()
+
+    def ideal_split(self) -> Split:
+        """The split under ideal mixing (the time course's end)."""
         o = self.outcome
         final = o.fractions[-1]
         parts: dict[str, float] = {}
@@ -93,6 +143,10 @@ class SiteResult(Result):
             },
             "solver": {"method": o.method, "steps": o.steps, "status": o.status},
             "mixing": None if self.mixing is None else self.mixing.to_dict(),
+            # with the engulfment model, ``split`` is this run's; ``fractions`` and the time
+            # course stay the ideal-mixing run's, given beside it as ``ideal_split``
+            "feed_zones": None if self.feed_zones is None else self.feed_zones.to_dict(),
+            "ideal_split": self.ideal_split().to_dict(),
             "speciation": self._speciation(idx),
             "time_course": {
                 "time_s": o.time[idx].tolist(),
@@ -429,6 +483,7 @@ def build_problem(
         time_cap=TIME_CAP_S,
         spent_tol=SPENT_TOL,
         solvolysis=solvolysis,
+        feed_conc=plan.feed_conc,
     )
     return problem, [*notes, *plan.notes]
 
@@ -573,8 +628,11 @@ def simulate(scenario: Scenario, table: SpeciesTable | None = None) -> SiteResul
             f"mixing: Da = {mixing.damkohler:.2g} at {mixing.eps:.3g} W/kg at the feed point "
             f"({mixing.stirring_origin}) and {mixing.nu * 1e6:.3g} cSt ({mixing.viscosity_origin})"
         )
-        if (note := mixing.warning()) is not None:
+        if scenario.mixing_model == "ideal" and (note := mixing.warning()) is not None:
             warnings.append(note)
+    zones = None
+    if scenario.mixing_model == "engulfment":
+        zones = _feed_zones(scenario, problem, net, outcome, mixing, assumptions, warnings)
     return SiteResult(
         scenario,
         table,
@@ -584,7 +642,59 @@ def simulate(scenario: Scenario, table: SpeciesTable | None = None) -> SiteResul
         tuple(warnings),
         tuple(provenance),
         mixing,
+        zones,
     )
+
+
+def _feed_zones(scenario, problem, net, outcome, mixing, assumptions, warnings):
+    """The same problem through the engulfment model at the scenario's stirring, for as long
+    as the ideal run ran; None (with a warning saying why) where the model does not apply."""
+    if mixing is None:
+        warnings.append("the engulfment model was not run: the first step has no rate")
+        return None
+    if scenario.mode == "inverse" or len(problem.stages) > 1:
+        warnings.append(
+            "the engulfment model was not run (it feeds the electrophile at one constant rate "
+            "or all at once): the split assumes ideal mixing"
+        )
+        return None
+    portions = scenario.mixing.blobs if scenario.mixing is not None else 20
+    hold = max(float(outcome.time[-1]) - problem.feed_end, 0.0)
+    (run,) = integrate_feed_zones(problem, [mixing.e_rate], portions=portions, hold=hold)
+    n_sub, n_el = problem.substrate_charged, problem.electrophile_charged
+    parts: dict[str, float] = {}
+    for amount, name in zip(run.species, net.categories, strict=True):
+        parts[name] = parts.get(name, 0.0) + float(amount) / n_sub
+    mono = float(run.species[np.asarray(net.degree) == 1].sum())
+    units_el = float(np.dot(net.degree, run.species)) + run.electrophile + run.solvolysed
+    zones = FeedZones(
+        e_rate=mixing.e_rate,
+        eps=mixing.eps,
+        damkohler=mixing.damkohler,
+        portions=run.portions,
+        fractions=parts,
+        mono_yield_on_substrate=mono / n_sub,
+        mono_yield_on_electrophile=mono / n_el,
+        electrophile_left=run.electrophile / n_el,
+        balance={
+            "substrate_units": abs(float(run.species.sum()) - n_sub) / n_sub,
+            "electrophile_units": abs(units_el - n_el) / n_el,
+        },
+    )
+    if not max(zones.balance.values()) < 1e-9:  # the conservation bound of SCIENCE.md section 2
+        raise SolverFailure(
+            f"mass balance residual {max(zones.balance.values()):.2e} in the engulfment model",
+            field="mixing_model",
+        )
+    ideal = outcome.mono_yield_on_substrate
+    assumptions.append(
+        f"engulfment model: E = {mixing.e_rate:.3g} 1/s at {mixing.eps:.3g} W/kg (Da = "
+        f"{mixing.damkohler:.2g}), {run.portions} feed portion(s) each engulfing the bulk until "
+        f"its electrophile is spent, with the proton pool in zone and bulk; mono "
+        f"{zones.mono_yield_on_substrate:.1%} against {ideal:.1%} under ideal mixing; the "
+        "time course shown is the ideal-mixing run's"
+    )
+    return zones
 
 
 @dataclass(frozen=True)

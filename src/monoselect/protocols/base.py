@@ -45,6 +45,9 @@ class Conditions(BaseModel):
     conc: Quantity = Field("0.2 M", description="concentration in the flask")
     temperature: Quantity = "25 degC"
     solvent: str | None = Field(None, description="reaction solvent (default DCM, stated)")
+    mixing_model: Literal["ideal", "engulfment"] = Field(
+        "ideal", description="'engulfment' resolves the feed zone of every site-family run"
+    )
     base: str | None = Field(
         "auto",
         description="base for acid-releasing electrophiles: 'auto' (Et3N, 1.2 eq per eq of "
@@ -270,6 +273,7 @@ def scenario_for(cond: Conditions, **fields) -> Scenario:
         temperature=cond.temperature,
         solvent=cond.solvent,
         time=cond.max_time,
+        mixing_model=cond.mixing_model,
     )
     # fitted values belong to this substrate and electrophile: not to another step's reagents
     same = (
