@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from monoselect.errors import InvalidInput
 from monoselect.kinetics.mixing import damkohler, engulfment_rate, simulate_engulfment_many
+from monoselect.kinetics.simulate import integrate_feed_zones
 from monoselect.models.charges import feed_plan
 from monoselect.results import Provenance, Result, Split, normalised
 from monoselect.scenario import OPTION_LIMITS, MixingSpec, Scenario
@@ -100,6 +101,13 @@ class MixingReport(Result):
         }
 
 
+def _degree(net, amounts, degree: int) -> float:
+    """mol of the species with ``degree`` substitutions (regioisomers together)."""
+    import numpy as np
+
+    return float(np.asarray(amounts)[np.asarray(net.degree) == degree].sum())
+
+
 def feed_point_power(scenario: Scenario, volume_l: float) -> tuple[float, str]:
     """Power per mass at the feed point (W/kg) and where it came from: ``mixing.power``, or
     with ``stirrer_rpm`` the vessel average Np N^3 D^5 / V (turbulent impeller power), times
@@ -145,18 +153,21 @@ def simulate(
             "the mixing model is for symmetric diamines (two equivalent N-H)",
             field="substrate",
         )
-    for name in ("acid", "stop_conversion"):
+    inverse = scenario.mode == "inverse"
+    refused = ("acid", "stop_conversion") if inverse else ("stop_conversion",)
+    for name in refused:
         if getattr(scenario, name) is not None:
             raise InvalidInput(
-                f"{name} is not part of the mixing model yet (free bases only)",
+                f"{name} is not part of the mixing model"
+                + (" with inverse addition (free bases only)" if name == "acid" else ""),
                 field=name,
                 fix="leave it out; monoselect simulate runs it under ideal mixing",
             )
     warnings = []
-    if scenario.base:
+    if scenario.base and inverse:
         warnings.append(
             f"{scenario.base} is taken to hold the amine as free base; protonation is not "
-            "part of the mixing model yet"
+            "part of the inverse-addition mixing model"
         )
     plan = feed_plan(scenario)
     if len(plan.stages) > 1:
@@ -165,7 +176,6 @@ def simulate(
             field="feed",
             fix="give addition_time instead of feed stages",
         )
-    inverse = scenario.mode == "inverse"
     net = table.network
     k1, k2 = float(net.k[0]), float(net.k[1])
     n_sub, n_el = plan.substrate_charged, plan.electrophile_charged
@@ -175,32 +185,58 @@ def simulate(
     feed_time = plan.feed_time
     parts = blobs if feed_time > 0 else 1
     hold = max(scenario.run_seconds(at_least=feed_time) - feed_time, 0.0)
+    ideal_run = None
+    if not inverse:  # the site network with its proton pool, ideal and through the zones
+        from monoselect.models import site
+
+        ideal_run = site.simulate(scenario.evolve(mixing=None, mixing_model="ideal"), table)
+        problem = ideal_run.problem
+        hold = max(float(ideal_run.outcome.time[-1]) - problem.feed_end, 0.0)
+        warnings += [w for w in ideal_run.warnings if "ideal mixing is not valid" not in w]
 
     def run(points: list[tuple[float, str, float]]) -> list[MixingPoint]:
         """The engulfment model at every (E, label, eps): one compiled sweep."""
-        results = simulate_engulfment_many(
-            [e_rate for e_rate, _, _ in points],
-            k1=k1,
-            k2=k2,
-            substrate=n_sub,
-            electrophile=n_el,
-            volume=volume,
-            feed_conc=feed_c,
-            feed_time=feed_time,
-            blobs=parts,
-            hold=hold,
-            inverse=inverse,
-        )
+        rates = [e_rate for e_rate, _, _ in points]
+        if ideal_run is not None:
+            runs = integrate_feed_zones(problem, rates, portions=parts, hold=hold)
+            amounts = [(z.species[0], _degree(net, z.species, 1), _degree(net, z.species, 2))
+                       for z in runs]  # fmt: skip
+        else:
+            results = simulate_engulfment_many(
+                rates,
+                k1=k1,
+                k2=k2,
+                substrate=n_sub,
+                electrophile=n_el,
+                volume=volume,
+                feed_conc=feed_c,
+                feed_time=feed_time,
+                blobs=parts,
+                hold=hold,
+                inverse=inverse,
+            )
+            amounts = [(r.sm, r.mono, r.bis) for r in results]
         return [
-            MixingPoint(label, eps_value, r.mono / n_sub, r.bis / n_sub, r.sm / n_sub)
-            for (_, label, eps_value), r in zip(points, results, strict=True)
+            MixingPoint(label, eps_value, mono / n_sub, bis / n_sub, sm / n_sub)
+            for (_, label, eps_value), (sm, mono, bis) in zip(points, amounts, strict=True)
         ]
 
     sweeps = spec.sweeps
     eps, _ = feed_point_power(scenario, volume)
     e_rate = engulfment_rate(eps, nu)
     da = damkohler(e_rate, k1, conc)
-    (ideal,) = run([(1e12, "ideal mixing", float("inf"))])
+    if ideal_run is not None:
+        o = ideal_run.outcome
+        final = o.amounts[-1]
+        ideal = MixingPoint(
+            "ideal mixing",
+            float("inf"),
+            _degree(net, final, 1) / n_sub,
+            _degree(net, final, 2) / n_sub,
+            float(final[0]) / n_sub,
+        )
+    else:
+        (ideal,) = run([(1e12, "ideal mixing", float("inf"))])
     total = 1 + (len(STIRRING) + len(VESSELS) if sweeps and da >= IDEAL_DA else 0)
     done = 1
     if on_progress:
@@ -246,8 +282,12 @@ def simulate(
             else ""
         ),
         f"kinematic viscosity: {nu_origin}",
-        f"k1 = {k1:.3g}, k2 = {k2:.3g} L/mol/s (free bases; protonation is not part of the "
-        "mixing model)",
+        f"k1 = {k1:.3g}, k2 = {k2:.3g} L/mol/s (free bases)"
+        + (
+            "; protonation is not part of the inverse-addition model"
+            if inverse
+            else "; zone and bulk carry the proton pool (acid, base, released acid)"
+        ),
         f"feed cut into {parts} portion(s), each engulfing the bulk until spent; the result "
         "converges as 1/portions (20 portions: within about 0.005 of the limit)",
         "vessel sizes act only through their power per mass at the feed point (assumed: "
