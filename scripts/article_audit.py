@@ -377,8 +377,8 @@ def build_audit() -> str:
         f"0.05 M recovers most of the loss ({pct(ac_dil.actual.mono)}), and so does stronger "
         f"stirring ({pct(ac_fast.actual.mono)} at {ac_fast.eps:g} W/kg). So the syringe pump "
         "is not what helps; the large volume is, and only when mixing limits. Rate and "
-        "dilution also matter for bridging by a linker (claim 10). The mixing model runs on "
-        "free bases (the Et3N is taken to keep the amine free).",
+        "dilution also matter for bridging by a linker (claim 10). Feed zone and bulk carry "
+        "the proton pool: the Et3N and the HCl each acylation releases.",
     )
 
     # 8. HCl salt for alkylation -------------------------------------------------------------

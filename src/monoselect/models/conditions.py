@@ -96,9 +96,9 @@ class MixingCheck:
         return (
             f"ideal mixing is not valid here (Da = {self.damkohler:.2g} >= {IDEAL_DA:g}: the "
             f"reaction, {1 / (self.k1 * self.conc):.3g} s, is not slow against micromixing, "
-            f"{1 / self.e_rate:.3g} s); the split above assumes instant mixing. Run "
-            "`monoselect mixing` with the same options, or give mixing options (e.g. "
-            "--power, --stirrer-rpm), for the engulfment model of the feed zone"
+            f"{1 / self.e_rate:.3g} s); the split above assumes instant mixing. Add "
+            "--mixing-model engulfment (scenario key mixing_model) for the feed zone at this "
+            "stirring, or run `monoselect mixing` for stirring and vessel sweeps"
         )
 
 
