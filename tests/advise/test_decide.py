@@ -65,10 +65,12 @@ def test_a_flow_mixer_is_offered_only_with_flow_and_only_when_mixing_limits():
     with_flow = recommend(accl, make_constraints(equipment="flow", max_steps=1))
     flow = next(o for o in with_flow.ranked if o.name == "flow")
     direct = next(o for o in with_flow.ranked if o.name == "direct")
-    assert flow.mono_yield_on_substrate > 0.6  # close to the ideal-mixing 0.58-0.63
+    # at 1000 W/kg the zone mixes in before it reacts: the ideal-mixing direct run's mono
+    assert flow.mono_yield_on_substrate == pytest.approx(direct.mono_yield_on_substrate, abs=0.01)
     assert any("'ideal mixing': does not hold" in r for r in with_flow.rules)
     without = recommend(accl, make_constraints(equipment="syringe_pump", max_steps=1))
     assert all(o.name != "flow" for o in without.ranked)
     boc = recommend(make_conditions(), make_constraints(equipment="flow", max_steps=1))
     assert all(o.name != "flow" for o in boc.ranked)  # Boc2O mixes in: a mixer adds nothing
-    assert direct.mono_yield_on_substrate < flow.mono_yield_on_substrate
+    # the direct row is ranked under ideal mixing; the flask's own feed zone loses far more
+    assert any("engulfment model gives mono 31% instead of 58%" in r for r in with_flow.rules)
