@@ -34,6 +34,27 @@ def test_simulate_returns_exactly_the_cli_json(client):
     assert sum(split.values()) == pytest.approx(1.0)
 
 
+def test_the_feed_zone_run_is_the_same_on_the_page_and_the_command_line(client):
+    """The page's mixing select sends mixing_model; its split is the engulfment run's."""
+    body = {
+        "substrate": "piperazine", "electrophile": "AcCl", "base": "Et3N", "base_eq": "1.2",
+        "addition_time": "1 h", "feed_conc": "1 M", "mixing_model": "engulfment",
+    }  # fmt: skip
+    api = client.post("/api/simulate", json=body)
+    assert api.status_code == 200, api.text
+    flags = [f"--{k.replace('_', '-')}={v}" for k, v in body.items()]
+    cli = run_cli("simulate", *flags, "--json")
+    assert cli.returncode == 0, cli.stderr
+    assert same_json(api.json(), json.loads(cli.stdout)), first_difference(
+        api.json(), json.loads(cli.stdout)
+    )
+    data = api.json()
+    assert data["split"]["fractions"]["mono"] == pytest.approx(
+        data["feed_zones"]["fractions"]["mono"]
+    )
+    assert data["split"]["fractions"]["mono"] < data["ideal_split"]["fractions"]["mono"] - 0.1
+
+
 def test_compare_returns_exactly_the_cli_json(client):
     body = {"substrate": "piperazine", "electrophile": "Boc2O", "protocols": ["direct", "excess"]}
     api = client.post("/api/compare", json=body)
