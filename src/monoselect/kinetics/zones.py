@@ -25,44 +25,9 @@ import math
 import numpy as np
 from numba import njit
 
-from monoselect.kinetics import rosenbrock as rb
-from monoselect.kinetics.rodas4 import (  # the RODAS4 tableau, read by the compiled code
-    A21 as _A21,
-    A31 as _A31,
-    A32 as _A32,
-    A41 as _A41,
-    A42 as _A42,
-    A43 as _A43,
-    A51 as _A51,
-    A52 as _A52,
-    A53 as _A53,
-    A54 as _A54,
-    C21 as _C21,
-    C31 as _C31,
-    C32 as _C32,
-    C41 as _C41,
-    C42 as _C42,
-    C43 as _C43,
-    C51 as _C51,
-    C52 as _C52,
-    C53 as _C53,
-    C54 as _C54,
-    C61 as _C61,
-    C62 as _C62,
-    C63 as _C63,
-    C64 as _C64,
-    C65 as _C65,
-    D21 as _D21,
-    D22 as _D22,
-    D23 as _D23,
-    D24 as _D24,
-    D25 as _D25,
-    D31 as _D31,
-    D32 as _D32,
-    D33 as _D33,
-    D34 as _D34,
-    D35 as _D35,
-    GAMMA as _GAMMA,
+from monoselect.kinetics import (
+    rodas4 as tab,  # the RODAS4 tableau: constants to numba
+    rosenbrock as rb,
 )
 
 OK = 0
@@ -157,8 +122,20 @@ def _left(y, bulk, feed, watch, v_blob, level):
 def _dense(s, y, ynew, k1s, k2s, k3s, k4s, k5s, out):
     """The state a fraction ``s`` into the step just taken (RODAS4's dense output)."""
     for i in range(y.size):
-        d3 = _D21 * k1s[i] + _D22 * k2s[i] + _D23 * k3s[i] + _D24 * k4s[i] + _D25 * k5s[i]
-        d4 = _D31 * k1s[i] + _D32 * k2s[i] + _D33 * k3s[i] + _D34 * k4s[i] + _D35 * k5s[i]
+        d3 = (
+            tab.D21 * k1s[i]
+            + tab.D22 * k2s[i]
+            + tab.D23 * k3s[i]
+            + tab.D24 * k4s[i]
+            + tab.D25 * k5s[i]
+        )
+        d4 = (
+            tab.D31 * k1s[i]
+            + tab.D32 * k2s[i]
+            + tab.D33 * k3s[i]
+            + tab.D34 * k4s[i]
+            + tab.D35 * k5s[i]
+        )
         out[i] = (1.0 - s) * y[i] + s * (ynew[i] + (1.0 - s) * (d3 + s * d4))
 
 
@@ -228,7 +205,7 @@ def _integrate(
                 status = STEP_UNDERFLOW
                 break
             steps += 1
-            inv_gh = 1.0 / (_GAMMA * h)
+            inv_gh = 1.0 / (tab.GAMMA * h)
             for i in range(n):
                 for j in range(n):
                     w[i, j] = -jac[i, j]
@@ -240,29 +217,33 @@ def _integrate(
             k1s[:] = f0
             rb._solve(w, piv, k1s)
             for i in range(n):
-                tmp[i] = y[i] + _A21 * k1s[i]
+                tmp[i] = y[i] + tab.A21 * k1s[i]
             _rhs(tmp, e_rate, bulk, feed, pb, pf, full, rfull, nofeed, sysm, work, protons, fs)
             for i in range(n):
-                k2s[i] = fs[i] + _C21 * k1s[i] * inv_h
+                k2s[i] = fs[i] + tab.C21 * k1s[i] * inv_h
             rb._solve(w, piv, k2s)
             for i in range(n):
-                tmp[i] = y[i] + _A31 * k1s[i] + _A32 * k2s[i]
+                tmp[i] = y[i] + tab.A31 * k1s[i] + tab.A32 * k2s[i]
             _rhs(tmp, e_rate, bulk, feed, pb, pf, full, rfull, nofeed, sysm, work, protons, fs)
             for i in range(n):
-                k3s[i] = fs[i] + (_C31 * k1s[i] + _C32 * k2s[i]) * inv_h
+                k3s[i] = fs[i] + (tab.C31 * k1s[i] + tab.C32 * k2s[i]) * inv_h
             rb._solve(w, piv, k3s)
             for i in range(n):
-                tmp[i] = y[i] + _A41 * k1s[i] + _A42 * k2s[i] + _A43 * k3s[i]
+                tmp[i] = y[i] + tab.A41 * k1s[i] + tab.A42 * k2s[i] + tab.A43 * k3s[i]
             _rhs(tmp, e_rate, bulk, feed, pb, pf, full, rfull, nofeed, sysm, work, protons, fs)
             for i in range(n):
-                k4s[i] = fs[i] + (_C41 * k1s[i] + _C42 * k2s[i] + _C43 * k3s[i]) * inv_h
+                k4s[i] = fs[i] + (tab.C41 * k1s[i] + tab.C42 * k2s[i] + tab.C43 * k3s[i]) * inv_h
             rb._solve(w, piv, k4s)
             for i in range(n):
-                tmp[i] = y[i] + _A51 * k1s[i] + _A52 * k2s[i] + _A53 * k3s[i] + _A54 * k4s[i]
+                tmp[i] = (
+                    y[i] + tab.A51 * k1s[i] + tab.A52 * k2s[i] + tab.A53 * k3s[i] + tab.A54 * k4s[i]
+                )
             _rhs(tmp, e_rate, bulk, feed, pb, pf, full, rfull, nofeed, sysm, work, protons, fs)
             for i in range(n):
                 k5s[i] = (
-                    fs[i] + (_C51 * k1s[i] + _C52 * k2s[i] + _C53 * k3s[i] + _C54 * k4s[i]) * inv_h
+                    fs[i]
+                    + (tab.C51 * k1s[i] + tab.C52 * k2s[i] + tab.C53 * k3s[i] + tab.C54 * k4s[i])
+                    * inv_h
                 )
             rb._solve(w, piv, k5s)
             for i in range(n):
@@ -272,11 +253,11 @@ def _integrate(
                 k6s[i] = (
                     fs[i]
                     + (
-                        _C61 * k1s[i]
-                        + _C62 * k2s[i]
-                        + _C63 * k3s[i]
-                        + _C64 * k4s[i]
-                        + _C65 * k5s[i]
+                        tab.C61 * k1s[i]
+                        + tab.C62 * k2s[i]
+                        + tab.C63 * k3s[i]
+                        + tab.C64 * k4s[i]
+                        + tab.C65 * k5s[i]
                     )
                     * inv_h
                 )
