@@ -31,6 +31,13 @@ class Split:
     mono_yield_on_electrophile: float
 
     def __post_init__(self):
+        # round-off below zero (an integrator's -3e-23 of a species never formed) reads as 0;
+        # anything more negative is a bug and is refused
+        if any(v < 0 for v in self.fractions.values()):
+            if min(self.fractions.values()) < -1e-12:
+                raise ValueError(f"negative split fraction: {self.fractions}")
+            clean = {k: max(v, 0.0) for k, v in self.fractions.items()}
+            object.__setattr__(self, "fractions", clean)
         total = sum(self.fractions.values())
         if self.fractions and abs(total - 1.0) > 1e-6:
             raise ValueError(f"split fractions sum to {total:.8g}, not 1: {self.fractions}")
