@@ -64,44 +64,36 @@ CORE: dict[str, tuple[type, str]] = {
 EXCLUSIVE = (("kappa", "rho"),)
 
 
-def _with_core(func):
-    """Give a command the scenario argument, the core flags, ``--inverse`` and ``--json``;
-    the command receives ``flags`` (the core values given) and ``path``."""
+def _with_flags(func, *, receives: str, file_help: str, flags: dict, extra=(), take=None):
+    """Give a command a file argument and ``flags`` (name -> (type, help)) as options, plus
+    the ``extra`` parameters; the command receives the flags as ``receives`` and the file as
+    ``path``. ``take(given, kwargs)`` may move extra options into the flags."""
     own = list(inspect.signature(func, eval_str=True).parameters.values())
-    own = [p for p in own if p.name not in ("flags", "path")]
+    own = [p for p in own if p.name not in (receives, "path")]
     kw = inspect.Parameter.KEYWORD_ONLY
     added = [
         inspect.Parameter(
             "scenario",
             kw,
             default=None,
-            annotation=Annotated[
-                Path | None, typer.Argument(help="scenario file (YAML or JSON); flags override")
-            ],
+            annotation=Annotated[Path | None, typer.Argument(help=file_help)],
         ),
         *(
             inspect.Parameter(
                 name, kw, default=None, annotation=Annotated[kind | None, typer.Option(help=text)]
             )
-            for name, (kind, text) in CORE.items()
+            for name, (kind, text) in flags.items()
         ),
-        inspect.Parameter(
-            "inverse",
-            kw,
-            default=False,
-            annotation=Annotated[
-                bool, typer.Option("--inverse", help="feed the substrate into the electrophile")
-            ],
-        ),
+        *extra,
     ]
 
     @functools.wraps(func)
     def command(**kwargs):
         path = kwargs.pop("scenario")
-        flags = {name: kwargs.pop(name) for name in CORE}
-        if kwargs.pop("inverse"):
-            flags["mode"] = "inverse"
-        return func(flags=flags, path=path, **kwargs)
+        given = {name: kwargs.pop(name) for name in flags}
+        if take is not None:
+            take(given, kwargs)
+        return func(**{receives: given}, path=path, **kwargs)
 
     params = [*added, *(p.replace(kind=kw) for p in own)]
     command.__signature__ = inspect.Signature(params)
@@ -110,7 +102,33 @@ def _with_core(func):
     return command
 
 
-# the conditions flags of compare's conditions file that advise and optimise take too
+def _with_core(func):
+    """The scenario argument, the core flags and ``--inverse``; the command receives
+    ``flags`` (the core values given) and ``path``."""
+    inverse = inspect.Parameter(
+        "inverse",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=False,
+        annotation=Annotated[
+            bool, typer.Option("--inverse", help="feed the substrate into the electrophile")
+        ],
+    )
+
+    def take(given: dict, kwargs: dict) -> None:
+        if kwargs.pop("inverse"):
+            given["mode"] = "inverse"
+
+    return _with_flags(
+        func,
+        receives="flags",
+        file_help="scenario file (YAML or JSON); flags override",
+        flags=CORE,
+        extra=(inverse,),
+        take=take,
+    )
+
+
+# the flags of compare's conditions file, which advise and optimise take too
 CONDITIONS = {
     "substrate": "name or SMILES",
     "electrophile": "name or SMILES",
@@ -118,11 +136,12 @@ CONDITIONS = {
     "scale": "diamine for 1 eq, e.g. '10 mmol'",
     "conc": "concentration in the flask",
     "temperature": "e.g. '0 degC'",
-    "solvent": "e.g. DCM, THF, MeOH",
-    "base": "'auto', a name, or 'none'",
+    "solvent": "e.g. DCM, THF, MeOH (default DCM)",
+    "mixing_model": "'engulfment' resolves the feed zone (default ideal)",
+    "base": "'auto' (Et3N for acid-releasing electrophiles), a name, or 'none'",
     "base_eq": "base eq per diamine",
     "max_substrate_eq": "most diamine equivalents you accept",
-    "max_time": "longest run you accept",
+    "max_time": "longest run you accept, e.g. '24 h'",
     "precious": "'substrate' or 'electrophile' (ranks by its yield)",
     "kappa": "k2/k1 per molecule, e.g. from `monoselect fit` (default: from pKa)",
     "k": "per-site rate constant of a fresh site, e.g. '0.01 L/mol/s'",
@@ -130,39 +149,14 @@ CONDITIONS = {
 
 
 def _with_conditions(func):
-    """Give a command the conditions-file argument and the conditions flags; the command
-    receives ``given`` (the flags given) and ``path``."""
-    own = list(inspect.signature(func, eval_str=True).parameters.values())
-    own = [p for p in own if p.name not in ("given", "path")]
-    kw = inspect.Parameter.KEYWORD_ONLY
-    added = [
-        inspect.Parameter(
-            "scenario",
-            kw,
-            default=None,
-            annotation=Annotated[
-                Path | None, typer.Argument(help="conditions file (YAML or JSON), flags override")
-            ],
-        ),
-        *(
-            inspect.Parameter(
-                name, kw, default=None, annotation=Annotated[str | None, typer.Option(help=text)]
-            )
-            for name, text in CONDITIONS.items()
-        ),
-    ]
-
-    @functools.wraps(func)
-    def command(**kwargs):
-        path = kwargs.pop("scenario")
-        given = {name: kwargs.pop(name) for name in CONDITIONS}
-        return func(given=given, path=path, **kwargs)
-
-    params = [*added, *(p.replace(kind=kw) for p in own)]
-    command.__signature__ = inspect.Signature(params)
-    command.__annotations__ = {p.name: p.annotation for p in params}
-    del command.__wrapped__
-    return command
+    """The conditions-file argument and the conditions flags; the command receives
+    ``given`` (the flags given) and ``path``."""
+    return _with_flags(
+        func,
+        receives="given",
+        file_help="conditions file (YAML or JSON), flags override",
+        flags={name: (str, text) for name, text in CONDITIONS.items()},
+    )
 
 
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON instead of tables")]
@@ -444,34 +438,10 @@ def resin(
 
 
 @app.command()
+@_with_conditions
 def compare(
-    scenario: Annotated[
-        Path | None, typer.Argument(help="conditions file (YAML or JSON), flags override")
-    ] = None,
-    substrate: Annotated[str | None, typer.Option(help="name or SMILES")] = None,
-    electrophile: Annotated[str | None, typer.Option(help="name or SMILES")] = None,
-    eq: Annotated[str | None, typer.Option(help="electrophile eq per diamine")] = None,
-    scale: Annotated[str | None, typer.Option(help="diamine for 1 eq, e.g. '10 mmol'")] = None,
-    conc: Annotated[str | None, typer.Option(help="concentration in the flask")] = None,
-    temperature: Annotated[str | None, typer.Option(help="e.g. '0 degC'")] = None,
-    solvent: Annotated[str | None, typer.Option(help="e.g. DCM, THF, MeOH (default DCM)")] = None,
-    mixing_model: Annotated[
-        str | None, typer.Option(help="'engulfment' resolves the feed zone (default ideal)")
-    ] = None,
-    base: Annotated[
-        str | None,
-        typer.Option(help="'auto' (Et3N for acid-releasing electrophiles), a name, 'none'"),
-    ] = None,
-    base_eq: Annotated[str | None, typer.Option(help="base eq per diamine")] = None,
-    max_substrate_eq: Annotated[
-        str | None, typer.Option(help="most diamine equivalents you accept")
-    ] = None,
-    max_time: Annotated[
-        str | None, typer.Option(help="longest run you accept, e.g. '24 h'")
-    ] = None,
-    precious: Annotated[
-        str | None, typer.Option(help="rank by yield on 'substrate' or 'electrophile'")
-    ] = None,
+    given: dict,
+    path: Path | None,
     protocol: Annotated[
         list[str] | None, typer.Option(help="run only these (repeat the option)")
     ] = None,
@@ -489,36 +459,18 @@ def compare(
 
     Exits 2 when a protocol could not run on this input (the others are still shown).
     """
-    flags = dict(
-        substrate=substrate,
-        electrophile=electrophile,
-        eq=eq,
-        scale=scale,
-        conc=conc,
-        temperature=temperature,
-        solvent=solvent,
-        mixing_model=mixing_model,
-        base=base,
-        base_eq=base_eq,
-        max_substrate_eq=max_substrate_eq,
-        max_time=max_time,
-        precious=precious,
-    )
     failed: list = []
 
     def body():
         from monoselect.comparison import compare as run_compare
-        from monoselect.protocols.base import make_conditions
-        from monoselect.scenario import read_mapping
 
         if plot is not None:
             from monoselect import plots
 
             plots.check_path(plot)
-        data = read_mapping(scenario, "conditions") if scenario else {}
-        names = protocol or data.pop("protocols", None)
-        params = data.pop("params", None)
-        cond = make_conditions(**{**data, **{k: v for k, v in flags.items() if v is not None}})
+        cond, own = _conditions(path, given, ("protocols", "params"))
+        names = protocol or own.get("protocols")
+        params = own.get("params")
         store = _open_store(db, save)
         # the total is corrected by the first progress report
         total = len(names) if isinstance(names, list) else 7

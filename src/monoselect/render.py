@@ -208,10 +208,10 @@ def comparison(comparison) -> Group:
 
 def _feed_zone_table(result) -> Table:
     """The final split with the feed zone resolved, beside the ideal-mixing one above."""
-    z = result.feed_zones
+    z, m = result.feed_zones, result.mixing
     table = Table(
-        title=f"With the feed zone resolved (engulfment model: {z.eps:.3g} W/kg at the feed "
-        f"point, Da = {z.damkohler:.2g}); the time course above is ideal mixing",
+        title=f"With the feed zone resolved (engulfment model: {m.eps:.3g} W/kg at the feed "
+        f"point, Da = {m.damkohler:.2g}); the time course above is ideal mixing",
         title_justify="left",
     )
     ideal = result.ideal_split().fractions

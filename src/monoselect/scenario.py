@@ -648,6 +648,7 @@ class Scenario(_Spec):
             "k_L_per_mol_s": self.rate_constant(),
             "steric": dict(self.steric) if isinstance(self.steric, dict) else self.steric,
             "over_alkylation": self.over_alkylation,
+            "solvolysis_k1_per_s": self.solvolysis,  # None: data/solvolysis.yaml by class
             "mixing_model": self.mixing_model,
         }
         for part in ("linker", "resin", "reductive", "mixing"):

@@ -82,7 +82,6 @@ def test_without_protons_it_is_the_free_base_kernel():
 
 
 def test_slower_mixing_makes_less_mono_with_the_base_buffering():
-    r, runs = None, []
     kw = CASES["AcCl fed, Et3N"]
     r = site.simulate(make_scenario(**kw))
     hold = float(r.outcome.time[-1]) - r.problem.feed_end

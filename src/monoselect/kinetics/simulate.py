@@ -647,6 +647,8 @@ def integrate_feed_zones(
 ) -> list[ZoneRun]:
     """``problem`` with the feed zone resolved: the engulfment model at each rate in
     ``e_rates`` (1/s), ``portions`` feed portions, then ``hold`` s of batch after the feed.
+    ``rtol`` is the free-base kernel's (kinetics/mixing.py): with no proton pool the two
+    agree to 1e-6 (tests/kinetics/test_feed_zones.py).
 
     The feed is one constant-rate stage cut into ``portions``, or a portion charged at once
     (one zone); acids and bases are charged in the flask. The zone and the bulk run this

@@ -101,11 +101,11 @@ class MixingReport(Result):
         }
 
 
-def _degree(net, amounts, degree: int) -> float:
-    """mol of the species with ``degree`` substitutions (regioisomers together)."""
-    import numpy as np
-
-    return float(np.asarray(amounts)[np.asarray(net.degree) == degree].sum())
+def _point(label: str, eps: float, parts: dict[str, float]) -> MixingPoint:
+    """A point from split categories: ``bis`` takes every product beyond mono (with an
+    alkylating agent also the over-alkylated and quaternised ones), so the three sum to 1."""
+    sm, mono = parts["SM"], parts["mono"]
+    return MixingPoint(label, eps, mono, 1.0 - sm - mono, sm)
 
 
 def feed_point_power(scenario: Scenario, volume_l: float) -> tuple[float, str]:
@@ -139,7 +139,8 @@ def simulate(
     The power per mass at the feed point is ``mixing.power``, or, with ``stirrer_rpm``, the
     vessel average Np N^3 D^5 / V (turbulent impeller power) times the feed-point factor.
     """
-    from monoselect.models.site import scenario_table
+    from monoselect.models import site
+    from monoselect.models.site import category_fractions, scenario_table
 
     spec = scenario.mixing or MixingSpec()
     eps = spec.si("power")
@@ -187,8 +188,6 @@ def simulate(
     hold = max(scenario.run_seconds(at_least=feed_time) - feed_time, 0.0)
     ideal_run = None
     if not inverse:  # the site network with its proton pool, ideal and through the zones
-        from monoselect.models import site
-
         ideal_run = site.simulate(scenario.evolve(mixing=None, mixing_model="ideal"), table)
         problem = ideal_run.problem
         hold = max(float(ideal_run.outcome.time[-1]) - problem.feed_end, 0.0)
@@ -199,26 +198,26 @@ def simulate(
         rates = [e_rate for e_rate, _, _ in points]
         if ideal_run is not None:
             runs = integrate_feed_zones(problem, rates, portions=parts, hold=hold)
-            amounts = [(z.species[0], _degree(net, z.species, 1), _degree(net, z.species, 2))
-                       for z in runs]  # fmt: skip
-        else:
-            results = simulate_engulfment_many(
-                rates,
-                k1=k1,
-                k2=k2,
-                substrate=n_sub,
-                electrophile=n_el,
-                volume=volume,
-                feed_conc=feed_c,
-                feed_time=feed_time,
-                blobs=parts,
-                hold=hold,
-                inverse=inverse,
-            )
-            amounts = [(r.sm, r.mono, r.bis) for r in results]
+            return [
+                _point(label, eps_value, category_fractions(net, z.species / n_sub))
+                for (_, label, eps_value), z in zip(points, runs, strict=True)
+            ]
+        results = simulate_engulfment_many(
+            rates,
+            k1=k1,
+            k2=k2,
+            substrate=n_sub,
+            electrophile=n_el,
+            volume=volume,
+            feed_conc=feed_c,
+            feed_time=feed_time,
+            blobs=parts,
+            hold=hold,
+            inverse=inverse,
+        )
         return [
-            MixingPoint(label, eps_value, mono / n_sub, bis / n_sub, sm / n_sub)
-            for (_, label, eps_value), (sm, mono, bis) in zip(points, amounts, strict=True)
+            MixingPoint(label, eps_value, r.mono / n_sub, r.bis / n_sub, r.sm / n_sub)
+            for (_, label, eps_value), r in zip(points, results, strict=True)
         ]
 
     sweeps = spec.sweeps
@@ -226,15 +225,7 @@ def simulate(
     e_rate = engulfment_rate(eps, nu)
     da = damkohler(e_rate, k1, conc)
     if ideal_run is not None:
-        o = ideal_run.outcome
-        final = o.amounts[-1]
-        ideal = MixingPoint(
-            "ideal mixing",
-            float("inf"),
-            _degree(net, final, 1) / n_sub,
-            _degree(net, final, 2) / n_sub,
-            float(final[0]) / n_sub,
-        )
+        ideal = _point("ideal mixing", float("inf"), ideal_run.ideal_split().fractions)
     else:
         (ideal,) = run([(1e12, "ideal mixing", float("inf"))])
     total = 1 + (len(STIRRING) + len(VESSELS) if sweeps and da >= IDEAL_DA else 0)

@@ -45,14 +45,21 @@ class SpeciesTable:
     species: tuple[SpeciesInfo, ...]
 
 
+def category_fractions(network: Network, fractions) -> dict[str, float]:
+    """Per-species fractions of substrate units summed into the split categories (SM, mono,
+    bis, over, quat...; regioisomers together)."""
+    parts: dict[str, float] = {}
+    for frac, name in zip(fractions, network.categories, strict=True):
+        parts[name] = parts.get(name, 0.0) + float(frac)
+    return parts
+
+
 @dataclass(frozen=True)
 class FeedZones:
     """The run with its feed zone resolved (``mixing_model: engulfment``): each feed portion
-    reacts while it engulfs the bulk, at the scenario's stirring; the bulk is ideal."""
+    reacts while it engulfs the bulk, at the scenario's stirring (``SiteResult.mixing``: E,
+    power, Da); the bulk is ideal."""
 
-    e_rate: float  # 1/s
-    eps: float  # W/kg at the feed point
-    damkohler: float
     portions: int
     fractions: dict[str, float]  # split categories, fractions of substrate units
     mono_yield_on_substrate: float
@@ -69,9 +76,6 @@ class FeedZones:
 
     def to_dict(self) -> dict:
         return {
-            "engulfment_rate_per_s": self.e_rate,
-            "eps_W_per_kg": self.eps,
-            "damkohler": self.damkohler,
             "portions": self.portions,
             "fractions": self.fractions,
             "mono_yield_on_substrate": self.mono_yield_on_substrate,
@@ -112,10 +116,7 @@ class SiteResult(Result):
     def ideal_split(self) -> Split:
         """The split under ideal mixing (the time course's end)."""
         o = self.outcome
-        final = o.fractions[-1]
-        parts: dict[str, float] = {}
-        for frac, name in zip(final, self.table.network.categories, strict=True):
-            parts[name] = parts.get(name, 0.0) + float(frac)
+        parts = category_fractions(self.table.network, o.fractions[-1])
         return Split(normalised(parts), o.mono_yield_on_substrate, o.mono_yield_on_electrophile)
 
     def balance(self) -> dict[str, float]:
@@ -662,15 +663,10 @@ def _feed_zones(scenario, problem, net, outcome, mixing, assumptions, warnings):
     hold = max(float(outcome.time[-1]) - problem.feed_end, 0.0)
     (run,) = integrate_feed_zones(problem, [mixing.e_rate], portions=portions, hold=hold)
     n_sub, n_el = problem.substrate_charged, problem.electrophile_charged
-    parts: dict[str, float] = {}
-    for amount, name in zip(run.species, net.categories, strict=True):
-        parts[name] = parts.get(name, 0.0) + float(amount) / n_sub
+    parts = category_fractions(net, run.species / n_sub)
     mono = float(run.species[np.asarray(net.degree) == 1].sum())
     units_el = float(np.dot(net.degree, run.species)) + run.electrophile + run.solvolysed
     zones = FeedZones(
-        e_rate=mixing.e_rate,
-        eps=mixing.eps,
-        damkohler=mixing.damkohler,
         portions=run.portions,
         fractions=parts,
         mono_yield_on_substrate=mono / n_sub,

@@ -37,18 +37,8 @@
     document.getElementById("result").hidden = false;
   }
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const button = document.getElementById("run");
-    button.disabled = true;
-    monoselect.showError(form, errorBox, null);
-    try {
-      const url = document.getElementById("save").checked ? "/api/compare?save=true" : "/api/compare";
-      show(await monoselect.runJob(url, monoselect.formBody(form), status));
-    } catch (err) {
-      monoselect.showError(form, errorBox, err);
-    } finally {
-      button.disabled = false;
-    }
+  monoselect.onSubmit(form, errorBox, async () => {
+    const url = document.getElementById("save").checked ? "/api/compare?save=true" : "/api/compare";
+    show(await monoselect.runJob(url, monoselect.formBody(form), status));
   });
 })();

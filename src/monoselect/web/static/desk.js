@@ -24,30 +24,20 @@
     a.remove();
   }
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const button = document.getElementById("run");
-    button.disabled = true;
-    monoselect.showError(form, errorBox, null);
-    try {
-      const data = await monoselect.runJob(
-        "/api/desk", { command, input: document.getElementById("input").value }, status);
-      // the command's own rendering, made by the server from its result (no user HTML)
-      document.getElementById("view").innerHTML = data.html;
-      const picture = document.getElementById("picture");
-      picture.innerHTML = data.svg || "";  // drawn by the server (matplotlib), no user markup
-      picture.hidden = !data.svg;
-      const link = document.getElementById("download");
-      monoselect.downloadLink(link, data.result);
-      link.hidden = false;
-      const reports = document.getElementById("reports");
-      if (reports) reports.hidden = false;
-      document.getElementById("result").hidden = false;
-    } catch (err) {
-      monoselect.showError(form, errorBox, err);
-    } finally {
-      button.disabled = false;
-    }
+  monoselect.onSubmit(form, errorBox, async () => {
+    const data = await monoselect.runJob(
+      "/api/desk", { command, input: document.getElementById("input").value }, status);
+    // the command's own rendering, made by the server from its result (no user HTML)
+    document.getElementById("view").innerHTML = data.html;
+    const picture = document.getElementById("picture");
+    picture.innerHTML = data.svg || "";  // drawn by the server (matplotlib), no user markup
+    picture.hidden = !data.svg;
+    const link = document.getElementById("download");
+    monoselect.downloadLink(link, data.result);
+    link.hidden = false;
+    const reports = document.getElementById("reports");
+    if (reports) reports.hidden = false;
+    document.getElementById("result").hidden = false;
   });
 
   for (const format of ["html", "md", "pdf"]) {

@@ -110,5 +110,22 @@ const monoselect = (() => {
       new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }));
   }
 
-  return { formBody, duration, percent, showError, runJob, row, list, downloadLink };
+  // a form's Run: the button off while ``work`` runs, the old error cleared, a new one shown
+  function onSubmit(form, errorBox, work) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const button = document.getElementById("run");
+      button.disabled = true;
+      showError(form, errorBox, null);
+      try {
+        await work();
+      } catch (err) {
+        showError(form, errorBox, err);
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+
+  return { formBody, duration, percent, showError, runJob, row, list, downloadLink, onSubmit };
 })();

@@ -161,20 +161,10 @@
     }
   });
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const button = document.getElementById("run");
-    button.disabled = true;
-    monoselect.showError(form, errorBox, null);
-    try {
-      const body = { ...extras, ...monoselect.formBody(form) };
-      const url = document.getElementById("save").checked ? "/api/simulate?save=true" : "/api/simulate";
-      show(await monoselect.runJob(url, body, status));
-    } catch (err) {
-      monoselect.showError(form, errorBox, err);
-    } finally {
-      button.disabled = false;
-    }
+  monoselect.onSubmit(form, errorBox, async () => {
+    const body = { ...extras, ...monoselect.formBody(form) };
+    const url = document.getElementById("save").checked ? "/api/simulate?save=true" : "/api/simulate";
+    show(await monoselect.runJob(url, body, status));
   });
 
   preview();
