@@ -201,3 +201,19 @@ def test_cli_procedure_takes_a_fit_file(tmp_path):
     fitted = json.loads(fit.stdout)["fit"]["parameters"][0]["value"]
     assert d["scenario"]["kappa"] == pytest.approx(fitted, rel=1e-5)
     assert d["procedure"]["expected"][-1]["ranges"]["mono"][0] < d["split"]["fractions"]["mono"]
+
+
+def test_a_feed_zone_run_warns_that_the_checkpoints_are_ideal_mixing():
+    """The checkpoints follow the ideal time course; the engulfment end is said beside it."""
+    from monoselect import make_scenario, procedure
+
+    p = procedure(
+        make_scenario(
+            substrate="piperazine", electrophile="AcCl", base="Et3N", base_eq=1.2,
+            addition_time="1 h", feed_conc="1 M", mixing_model="engulfment",
+        )
+    )  # fmt: skip
+    (note,) = [w for w in p.warnings if "feed zone" in w]
+    zone_mono = p.reaction.feed_zones.split().get("mono")
+    assert "ideal-mixing" in note and f"mono {zone_mono:.1%}" in note
+    assert p.checkpoints[-1].fractions["mono"] > zone_mono + 0.1  # the table is ideal mixing

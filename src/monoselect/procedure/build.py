@@ -20,6 +20,7 @@ from monoselect.data import load_yaml
 from monoselect.errors import InvalidInput
 from monoselect.models import reagents, simulate
 from monoselect.models.charges import feed_plan
+from monoselect.models.site import category_fractions
 from monoselect.results import Provenance, Result
 from monoselect.scenario import Scenario
 
@@ -220,10 +221,7 @@ def _fractions_at(result: Result, t: float) -> Checkpoint | None:
     row = np.array([np.interp(t, time, amounts[:, j]) for j in range(amounts.shape[1])])
     total = row.sum()
     # the split's own categories (SM, mono, bis, over, quat...), as the result reports them
-    cats = result.table.network.categories
-    fr: dict[str, float] = {}
-    for j, key in enumerate(cats):
-        fr[key] = fr.get(key, 0.0) + float(row[j] / total)
+    fr = category_fractions(result.table.network, row / total)
     left = float(np.interp(t, time, np.asarray(o.electrophile)) / o.electrophile_charged)
     return Checkpoint("", t, fr, left)
 
@@ -490,6 +488,14 @@ def procedure(
         )
     rows, volumes = reagent_table(scenario)
     points = checkpoints(reaction, volumes["feed_time_s"])
+    zones = getattr(reaction, "feed_zones", None)
+    warned: tuple[str, ...] = ()
+    if zones is not None:  # the checkpoints follow the time course, which is ideal mixing
+        final = ", ".join(f"{k} {v:.1%}" for k, v in zones.split().fractions.items())
+        warned = (
+            f"the expected outcome is the ideal-mixing run's; with the feed zone at this "
+            f"stirring (engulfment model) the run ends at {final}",
+        )
     if intervals:
         points, more = with_intervals(reaction, points, intervals)
         notes_.extend(more)
@@ -522,7 +528,7 @@ def procedure(
         tuple(bench_notes(scenario, rows)),
         worked,
         tuple(notes_) + tuple(reaction.assumptions),
-        tuple(reaction.warnings),
+        tuple(reaction.warnings) + warned,
         provenance,
     )
 
