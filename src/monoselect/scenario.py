@@ -857,10 +857,7 @@ def make_scenario(**fields) -> Scenario:
 
 def read_mapping(path, what: str = "scenario") -> dict:
     """The mapping held by a YAML or JSON file, or one InvalidInput saying what is wrong."""
-    import json
     from pathlib import Path
-
-    import yaml
 
     p = Path(path)
     if not p.is_file():
@@ -875,33 +872,45 @@ def read_mapping(path, what: str = "scenario") -> dict:
         raise InvalidInput(
             f"{p} is not UTF-8 text", field=what, fix="save the file as UTF-8 (plain text)"
         ) from None
+    return parse_mapping(text, what, name=str(p), as_json=p.suffix.lower() == ".json")
+
+
+def parse_mapping(text: str, what: str = "scenario", *, name: str = "the text", as_json=False):
+    """The mapping a YAML (or JSON) text holds, read as a file is (a key given twice, a
+    substrate left empty, a list instead of a mapping are refused): one InvalidInput."""
+    import json
+
+    import yaml
+
     text = text.removeprefix("\ufeff")  # a byte-order mark some editors write
     try:
-        if p.suffix.lower() == ".json":
+        if as_json:
             data = json.loads(text, object_pairs_hook=_no_duplicates)
         else:
             data = yaml.load(text, Loader=_unique_key_loader())
     except RecursionError:
-        raise InvalidInput(f"{p} is nested too deeply to be a {what} file", field=what) from None
+        raise InvalidInput(f"{name} is nested too deeply to be a {what} file", field=what) from None
     except _DuplicateKey as exc:
         raise InvalidInput(
-            f"{p}: {exc.args[0]!r} is given twice", field=what, fix="keep one of them"
+            f"{name}: {exc.args[0]!r} is given twice", field=what, fix="keep one of them"
         ) from None
     except json.JSONDecodeError as exc:
         raise InvalidInput(
-            f"cannot read {p}: {exc.msg} at line {exc.lineno}, column {exc.colno}", field=what
+            f"cannot read {name}: {exc.msg} at line {exc.lineno}, column {exc.colno}", field=what
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InvalidInput(f"cannot read {p}: {problem}{where}", field=what) from None
+        raise InvalidInput(f"cannot read {name}: {problem}{where}", field=what) from None
+    if data is None:
+        data = {}
     if not isinstance(data, dict):
-        raise InvalidInput(f"{p} must hold a mapping of {what} fields", field=what)
+        raise InvalidInput(f"{name} must hold a mapping of {what} fields", field=what)
     for key in ("substrate", "electrophile"):  # left empty is forgotten, not "the default"
         if key in data and (data[key] is None or str(data[key]).strip() == ""):
             raise InvalidInput(
-                f"{key} is empty in {p}", field=key, fix="name it, or leave the key out"
+                f"{key} is empty in {name}", field=key, fix="name it, or leave the key out"
             )
     return data
 

@@ -81,6 +81,15 @@ def test_bad_input_is_422_with_the_field(server, path, body, field):
     assert r.json()["field"].startswith(field)
 
 
+def test_the_text_box_is_read_as_a_file_is(server):
+    """A key given twice is refused on the page as `monoselect advise FILE` refuses it."""
+    r = _post(server, "/api/desk", {"command": "advise", "input": "eq: 1.0\neq: 2.0\n"})
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == "input" and "given twice" in r.json()["error"]
+    broken = _post(server, "/api/desk", {"command": "advise", "input": "eq: [1.0\n"})
+    assert broken.status_code == 422 and "line" in broken.json()["error"]
+
+
 def test_the_report_downloads_as_a_pdf(server):
     r = _post(server, "/api/report?format=pdf", {"protocol": "hcl_salt"})
     assert r.status_code == 200, r.text

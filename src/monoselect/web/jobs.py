@@ -185,23 +185,17 @@ DESK = {
 def desk(payload: dict, progress: Progress) -> dict:
     """One help-desk or bench command on its file's mapping: ``to_dict()``, identical to the
     command's ``--json``. With ``view``, also the command's own rendering as HTML."""
-    import yaml
+    import io
 
     from monoselect import InvalidInput
+    from monoselect.scenario import parse_mapping
 
     command = payload.get("command")
     if command not in DESK:
         raise InvalidInput(f"no command {command!r}", field="command", fix=", ".join(DESK))
     body = payload.get("input")
-    if isinstance(body, str):  # the page's text box: the command's file, as YAML or JSON
-        try:
-            body = yaml.safe_load(body) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}" if mark is not None else ""
-            raise InvalidInput(
-                f"cannot read the text{where}", field="input", fix="write it as in the example"
-            ) from None
+    if isinstance(body, str):  # the page's text box: the command's file, read as a file is
+        body = parse_mapping(body, "input")
     if not isinstance(body, dict):
         raise InvalidInput("the input must be a mapping", field="input")
     result = DESK[command](body)
@@ -209,7 +203,7 @@ def desk(payload: dict, progress: Progress) -> dict:
     if payload.get("view"):
         from rich.console import Console
 
-        console = Console(record=True, width=110, file=__import__("io").StringIO())
+        console = Console(record=True, width=110, file=io.StringIO())
         console.print(result)
         out["html"] = console.export_html(inline_styles=True, code_format="<pre>{code}</pre>")
         out["svg"] = _picture(result)
