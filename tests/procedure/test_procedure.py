@@ -3,6 +3,7 @@ chemist would do (mass = mmol x MW, volume = mmol / molarity or mass / density, 
 volume / time), the outcome it promises is the simulated one, and the report is readable and
 self-contained."""
 
+import io
 import json
 import re
 import shutil
@@ -217,3 +218,16 @@ def test_a_feed_zone_run_warns_that_the_checkpoints_are_ideal_mixing():
     zone_mono = p.reaction.feed_zones.split().get("mono")
     assert "ideal-mixing" in note and f"mono {zone_mono:.1%}" in note
     assert p.checkpoints[-1].fractions["mono"] > zone_mono + 0.1  # the table is ideal mixing
+
+
+def test_the_terminal_shows_the_warnings_the_report_lists():
+    from rich.console import Console
+
+    from monoselect import make_scenario, procedure
+
+    p = procedure(make_scenario(electrophile="AcCl", eq=2.0, time="2 h"))  # no base: HX stall
+    assert p.warnings
+    console = Console(record=True, width=10_000, file=io.StringIO())
+    console.print(p)
+    shown = console.export_text()
+    assert all(f"warning: {w}" in shown for w in p.warnings)

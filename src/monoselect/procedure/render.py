@@ -35,4 +35,6 @@ def render(p) -> Group:
     if p.workup is not None:
         parts.append(Text("Work-up", style="bold"))
         parts.append(p.workup)
+    # the assumptions are long: the report and --json list them; warnings change the plan
+    parts += [Text.assemble(("warning: ", "yellow"), w) for w in p.warnings]
     return Group(*parts)
