@@ -1290,7 +1290,7 @@ def fit(
 
         from monoselect.errors import InvalidInput
         from monoselect.fit import fit as run_fit
-        from monoselect.fit.experiments import from_stored, raw_experiments, read_experiments
+        from monoselect.fit.experiments import experiment, from_stored, raw_experiments
 
         if plot is not None:
             from monoselect.fit.plots import check
@@ -1301,7 +1301,8 @@ def fit(
                 "no experiments", field="experiments", fix="give a file, or --stored ID"
             )
         store = _open_store(db, save or bool(stored))
-        exps = read_experiments(experiments) if experiments is not None else []
+        raws = raw_experiments(experiments) if experiments is not None else []
+        exps = [experiment(raw, i) for i, raw in enumerate(raws)]  # the file is read once
         exps += [from_stored(store.get_experiment(i)) for i in stored or ()]
         names = param or (
             ["kappa", "k"]
@@ -1314,9 +1315,11 @@ def fit(
         if save_params is not None:
             from monoselect.plots import commit
 
+            sources = [experiments.name] if experiments is not None else []
+            sources += [f"stored experiment {i}" for i in stored or ()]
             text = (
                 "# fitted by monoselect fit from "
-                + experiments.name
+                + ", ".join(sources)
                 + "\n"
                 + yaml.safe_dump(result.fitted_parameters(), sort_keys=False)
             )
@@ -1324,12 +1327,10 @@ def fit(
             _note(as_json, f"fitted parameters written to {save_params}")
         if save:
             ids = list(stored or ())
-            for raw in raw_experiments(experiments) if experiments is not None else []:
-                ids.append(
-                    store.save_experiment(
-                        str(raw["name"]), raw.get("scenario") or {}, raw.get("observations")
-                    )
-                )
+            # the file's experiments (first in ``exps``), named as parsed, kept as given
+            for e, raw in zip(exps[: len(raws)], raws, strict=True):
+                scenario, observations = raw.get("scenario") or {}, raw.get("observations")
+                ids.append(store.save_experiment(e.name, scenario, observations))
             fit_id = store.save_fit(
                 {p.name: result.values[p.name] for p in result.params},
                 {k: list(v) for k, v in result.intervals.items()},

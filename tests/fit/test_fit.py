@@ -156,3 +156,17 @@ def test_fit_keeps_experiments_and_the_fit_and_draws_on_stored_ones(tmp_path):
     assert json.loads(again.stdout)["fit"]["parameters"][0]["value"] == pytest.approx(first)
     missing = run_cli("fit", "--stored", "99", "--db", url)
     assert missing.returncode != 0 and "99" in missing.stderr
+    # stored experiments alone can write the parameters file (it names where they came from)
+    params = tmp_path / "fitted.yaml"
+    kept = run_cli("fit", "--stored", str(ids[0]), "--db", url, "--save-params", str(params))
+    assert kept.returncode == 0, kept.stderr
+    assert params.read_text().startswith(
+        f"# fitted by monoselect fit from stored experiment {ids[0]}"
+    )
+    # an experiment that is not a mapping is named, not a traceback, and nothing is saved
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("experiments: [1, 2]\n")
+    refused = run_cli("fit", str(bad), "--save", "--db", url)
+    assert refused.returncode == 2 and "experiments[0]" in refused.stderr
+    after = json.loads(run_cli("experiments", "list", "--db", url, "--json").stdout)
+    assert len(after["experiments"]) == 2

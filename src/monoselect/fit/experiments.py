@@ -166,17 +166,18 @@ def experiment(data: dict, index: int) -> Experiment:
     return Experiment(name, scenario, tuple(observation(o, name, i) for i, o in enumerate(obs)))
 
 
-def raw_experiments(path) -> list[dict]:
-    """The experiments of a file as mappings (name, scenario, observations), before parsing:
-    what the store keeps."""
+def raw_experiments(path) -> list:
+    """The experiments of a file as given (mappings: name, scenario, observations), before
+    parsing: what the store keeps. ``experiment(item, index)`` parses one."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
         return _csv_groups(path)
-    data = read_mapping(path, "experiments")
-    items = data.get("experiments")
-    if not isinstance(items, list):
-        raise InvalidInput(f"{path.name} has no experiments", field="experiments")
-    return [{"name": str(e.get("name", i + 1)), **e} for i, e in enumerate(items)]
+    items = read_mapping(path, "experiments").get("experiments")
+    if not isinstance(items, list) or not items:
+        raise InvalidInput(
+            f"{path.name} has no experiments", field="experiments", fix="give experiments: [...]"
+        )
+    return items
 
 
 def from_stored(record) -> Experiment:
@@ -190,10 +191,7 @@ def from_stored(record) -> Experiment:
 def read_experiments(path) -> list[Experiment]:
     """Experiments from a YAML/JSON file (``experiments:`` list) or a CSV file (one row per
     observation: experiment, scenario columns, time, kind, SM, mono, bis, sd)."""
-    path = Path(path)
-    if path.suffix.lower() == ".csv":
-        return _from_csv(path)
-    return experiments_from(read_mapping(path, "experiments"), path.name)
+    return [experiment(e, i) for i, e in enumerate(raw_experiments(path))]
 
 
 def experiments_from(data: dict, where: str = "the input") -> list[Experiment]:
@@ -204,10 +202,6 @@ def experiments_from(data: dict, where: str = "the input") -> list[Experiment]:
             f"{where} has no experiments", field="experiments", fix="give experiments: [...]"
         )
     return [experiment(e, i) for i, e in enumerate(items)]
-
-
-def _from_csv(path: Path) -> list[Experiment]:
-    return [experiment(g, i) for i, g in enumerate(_csv_groups(path))]
 
 
 def _csv_groups(path: Path) -> list[dict]:

@@ -74,12 +74,8 @@ def _store(request: Request):
     return state.store
 
 
-async def save_run(request: Request, data: dict) -> int:
-    """Keep a result (its ``to_dict()``) in the store; the run id, as ``runs show`` takes."""
-    store = await asyncio.to_thread(_store, request)
-    return await asyncio.to_thread(store.save_run, data)
-
-
 async def stored(request: Request, method: str, *args, **kwargs):
+    """``Store.<method>(...)`` off the event loop: e.g. ``save_run`` (a result's
+    ``to_dict()`` in, the run id ``runs show`` takes out) or ``list_runs``."""
     store = await asyncio.to_thread(_store, request)
     return await asyncio.to_thread(getattr(store, method), *args, **kwargs)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from monoselect.web.common import JOB_PATTERN, fields_doc, render, run_job, save_run
+from monoselect.web.common import JOB_PATTERN, fields_doc, render, run_job, stored
 from monoselect.web.pages.simulate import ERRORS, SAVE_DOC
 
 router = APIRouter()
@@ -47,5 +47,5 @@ async def compare_api(
 ) -> dict:
     data = await run_job(request, "compare", conditions, job)
     if save:
-        response.headers["X-Run-Id"] = str(await save_run(request, data))
+        response.headers["X-Run-Id"] = str(await stored(request, "save_run", data))
     return data

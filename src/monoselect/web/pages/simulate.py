@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse
 
-from monoselect.web.common import JOB_PATTERN, ErrorBody, fields_doc, render, run_job, save_run
+from monoselect.web.common import JOB_PATTERN, ErrorBody, fields_doc, render, run_job, stored
 
 SAVE_DOC = "keep the run in the store (its id comes back in the X-Run-Id header)"
 
@@ -63,7 +63,7 @@ async def simulate_api(
 ) -> dict:
     data = await run_job(request, "simulate", scenario, job)
     if save:
-        response.headers["X-Run-Id"] = str(await save_run(request, data))
+        response.headers["X-Run-Id"] = str(await stored(request, "save_run", data))
     return data
 
 
