@@ -62,6 +62,7 @@ def test_public_api_is_pinned():
         "make_symptom",
         "make_workup",
         "optimise",
+        "parse_mapping",
         "procedure",
         "recommend",
         "search_workup",

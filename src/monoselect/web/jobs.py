@@ -187,8 +187,7 @@ def desk(payload: dict, progress: Progress) -> dict:
     command's ``--json``. With ``view``, also the command's own rendering as HTML."""
     import io
 
-    from monoselect import InvalidInput
-    from monoselect.scenario import parse_mapping
+    from monoselect import InvalidInput, parse_mapping
 
     command = payload.get("command")
     if command not in DESK:
