@@ -1,8 +1,8 @@
 """Baseline for the mixing benchmark: the engulfment model as it ran before it was compiled.
 
 Each feed portion's zone and the bulk between portions integrated by SciPy's Radau through
-``monoselect.kinetics.staged`` (kept here, in the benchmark only, so the compiled kernel in
-``monoselect.kinetics.engulfment`` is timed and checked against it in the same process).
+``monoselect.kinetics.staged`` (kept here, in the benchmark only, so the compiled zones of
+``monoselect.kinetics.zones`` are timed and checked against it in the same process).
 """
 
 from __future__ import annotations

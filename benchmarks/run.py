@@ -12,10 +12,11 @@
    proton transfers as fast reversible reactions (benchmarks/protons.py);
 5. the engulfment sweep for a fast electrophile (1,4-diazepane + 1 eq AcCl over 1 h at 1 M:
    ideal, your stirring, 7 stirring powers, 4 vessels; 20 feed portions each): the compiled
-   free-base kernel vs the SciPy Radau staged path it replaced (benchmarks/engulfment_scipy.py,
-   same physics), both on one core; then the site network's zones with the proton pool
-   (1.2 eq Et3N): the whole `monoselect mixing` sweep and one `simulate` with
-   mixing_model engulfment, against the same SciPy sweep and the ideal-mixing simulate.
+   zones on the bare free-base diamine vs the SciPy Radau staged path they replaced
+   (benchmarks/engulfment_scipy.py, same physics), both on one core; then the scenario's
+   network with its proton pool (1.2 eq Et3N): the whole `monoselect mixing` sweep and one
+   `simulate` with mixing_model engulfment, against the same SciPy sweep and the
+   ideal-mixing simulate.
 Agreement with each baseline is printed next to the speed.
 """
 
@@ -165,9 +166,10 @@ def roadrunner_run(rr, eq, rho):
 
 def mixing_sweep(quick):
     """The engulfment sweep of `monoselect mixing` for a fast electrophile (1,4-diazepane +
-    1 eq AcCl over 1 h at 1 M, 13 engulfment rates): (a) the free-base kernel against the
-    SciPy Radau staged path it replaced, same physics, both one core, largest difference in
-    mono; (b) the site network's zones with the proton pool (1.2 eq Et3N), the whole mixing
+    1 eq AcCl over 1 h at 1 M, 13 engulfment rates): (a) the compiled zones on the bare
+    free-base diamine against the SciPy Radau staged path they replaced, same physics, both
+    one core, largest difference in mono; (b) the scenario's network with its proton pool
+    (1.2 eq Et3N), the whole mixing
     sweep and one engulfment run inside `simulate`, timed against the same SciPy sweep."""
     from engulfment_scipy import simulate_engulfment_scipy
     from monoselect import make_scenario, simulate

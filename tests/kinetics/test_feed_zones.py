@@ -1,5 +1,5 @@
 """The engulfment model on a whole site network with its proton pool (kinetics/zones.py):
-its exact limits, the free-base kernel it generalises, conservation, and the stall."""
+its exact limits, the scenario's network against the bare one, conservation, and the stall."""
 
 import json
 
@@ -55,9 +55,10 @@ def test_fast_engulfment_is_the_ideal_run(case):
     )
 
 
-def test_without_protons_it_is_the_free_base_kernel():
-    """Boc2O releases no acid and no base is charged: the site network's zones must give what
-    the independent 4-state kernel (kinetics/engulfment.py) gives for the same k1, k2."""
+def test_a_scenario_without_protons_is_the_bare_free_base_network():
+    """Boc2O releases no acid and no base is charged: the scenario's problem (volumes, feed,
+    hold as the site model builds them) must give what the bare two-site network with the
+    same k1, k2 gives, whose sweep is the SciPy Radau path's (test_mixing_kernel.py)."""
     kw = dict(electrophile="Boc2O", k="200 L/mol/s", addition_time="20 min", feed_conc="1 M")
     r = site.simulate(make_scenario(**kw))
     assert not r.problem.protons.active

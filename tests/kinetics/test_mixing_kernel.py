@@ -1,4 +1,5 @@
-"""The compiled engulfment kernel: the SciPy results it replaced, exact invariants, oracles."""
+"""The compiled engulfment kernel (kinetics/zones.py) on the bare free-base diamine: the SciPy
+results it replaced, exact invariants, oracles."""
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -41,10 +42,9 @@ def test_the_kernel_gives_what_the_scipy_path_gave(e_rate, inverse):
 
 
 def test_the_free_base_kernel_keeps_the_scipy_sweep():
-    """The 4-state free-base kernel (inverse addition, and the cross-check of the site
-    network's zones) still gives the SciPy path's sweep for the old README conditions:
-    1,4-diazepane + 1 eq AcCl over 1 h at 1 M with the amines held free. (The mixing family
-    now runs forward feeds through kinetics/zones.py with the proton pool.)"""
+    """The zones on the bare two-site network (no proton pool) give the SciPy path's sweep
+    for the old README conditions: 1,4-diazepane + 1 eq AcCl over 1 h at 1 M with the
+    amines held free. (The mixing family runs the scenario's network with its protons.)"""
     from monoselect.kinetics.mixing import engulfment_rate
     from monoselect.models.site import scenario_table
 

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from monoselect.errors import InvalidInput, SolverFailure
-from monoselect.kinetics import engulfment
+from monoselect.errors import InvalidInput
 
 ENGULFMENT_CONSTANT = 0.058  # Baldyga & Bourne: E = 0.058 (eps / nu)^0.5
 
@@ -49,14 +48,6 @@ class EModelResult:
     zone_bis_share: float  # fraction of the bis made inside feed zones
 
 
-_WHERE = ("the feed zone", "the bulk between feed portions")
-_WHY = {
-    engulfment.STEP_UNDERFLOW: "the step size underflowed",
-    engulfment.NOT_FINITE: "the state is no longer finite",
-    engulfment.TOO_MANY_STEPS: "too many steps",
-}
-
-
 def simulate_engulfment_many(
     e_rates: Sequence[float] | np.ndarray,
     *,
@@ -73,7 +64,11 @@ def simulate_engulfment_many(
     inverse: bool = False,
 ) -> list[EModelResult]:
     """``simulate_engulfment`` at every engulfment rate in ``e_rates`` (1/s): one compiled
-    call on one core for a whole stirring or scale sweep."""
+    call on one core for a whole stirring or scale sweep (the free-base diamine network
+    through kinetics/zones.py, no proton pool)."""
+    from monoselect.kinetics.network import RateModel, build_network, symmetric_diamine
+    from monoselect.kinetics.simulate import FeedStage, Problem, integrate_feed_zones
+
     rates = np.ascontiguousarray(e_rates, dtype=float).ravel()
     for name, value in (("k1", k1), ("k2", k2), ("feed_conc", feed_conc)):
         if not (value > 0 and math.isfinite(value)):
@@ -81,46 +76,49 @@ def simulate_engulfment_many(
     for value in rates:
         if not (value > 0 and math.isfinite(value)):
             raise InvalidInput(f"e_rate must be > 0, got {value}", field="e_rate")
-    if blobs < 1 or feed_time < 0:
+    if blobs < 1 or not feed_time >= 0:
         raise InvalidInput("need at least one portion and a feed time >= 0", field="feed")
-    out = np.zeros((rates.size, 5))
-    failed_in = np.zeros(rates.size, dtype=np.int64)
-    status = engulfment.engulfment_runs(
-        rates,
-        float(k1),
-        float(k2),
-        float(substrate),
-        float(electrophile),
-        float(volume),
-        float(feed_conc),
-        float(feed_time),
-        int(blobs),
-        float(hold),
-        float(rtol),
-        bool(inverse),
-        out,
-        failed_in,
+    # molecular k1 = 2 k_site (two fresh N), k2 = rho k_site (one N left): SCIENCE.md section 1
+    net = build_network(symmetric_diamine(), RateModel((k1 / 2.0,), rho=2.0 * k2 / k1))
+    fed = substrate if inverse else electrophile
+    stages, bolus = (), 0.0
+    if feed_time > 0:
+        rate = fed / feed_time
+        stages = (
+            FeedStage(
+                feed_time,
+                electrophile_rate=0.0 if inverse else rate,
+                substrate_rate=rate if inverse else 0.0,
+                volume_rate=rate / feed_conc,
+            ),
+        )
+    else:
+        bolus = fed
+    problem = Problem(
+        network=net,
+        substrate=bolus if inverse else substrate,
+        electrophile=electrophile if inverse else bolus,
+        volume=volume + bolus / feed_conc,  # a portion charged at once is in the flask
+        stages=stages,
+        feed_conc=feed_conc,
     )
-    results = []
-    for e_rate, code, where, (sm, mono, bis, left, zone_bis) in zip(
-        rates, status, failed_in, out, strict=True
-    ):
-        if code != engulfment.OK:
-            raise SolverFailure(
-                f"{_WHERE[where]} failed at E = {e_rate:.3g} 1/s ({_WHY[int(code)]})",
-                field="mixing",
-            )
-        results.append(
+    runs = integrate_feed_zones(
+        problem, rates, portions=int(blobs), hold=hold, rtol=rtol, inverse=inverse
+    )
+    out = []
+    for z in runs:
+        sm, mono, bis = (float(v) for v in z.species)
+        out.append(
             EModelResult(
-                sm=float(sm),
-                mono=float(mono),
-                bis=float(bis),
-                electrophile=float(left),
-                blobs=blobs,
-                zone_bis_share=float(zone_bis / bis) if bis > 0 else 0.0,
+                sm=sm,
+                mono=mono,
+                bis=bis,
+                electrophile=z.electrophile,
+                blobs=z.portions,
+                zone_bis_share=float(z.made_in_zones[2] / bis) if bis > 0 else 0.0,
             )
         )
-    return results
+    return out
 
 
 def simulate_engulfment(
@@ -145,7 +143,7 @@ def simulate_engulfment(
     engulfs electrophile, and lives until every N-H in it has reacted or it has engulfed
     the whole bulk. Each portion: the zone in concentrations, dc/dt = E (c_bulk - c) + r(c),
     its volume v0 exp(E t) known in closed form; then the bulk as an ideal batch until the
-    next portion (compiled: kinetics/engulfment.py)."""
+    next portion (compiled: kinetics/zones.py)."""
     return simulate_engulfment_many(
         [e_rate],
         k1=k1,

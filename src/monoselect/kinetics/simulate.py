@@ -640,19 +640,28 @@ class ZoneRun:
     solvolysed: float  # mol of electrophile consumed by the solvent
     volume: float  # L at the end
     portions: int
+    made_in_zones: np.ndarray  # [species], mol: net amounts the feed zones made
 
 
 def integrate_feed_zones(
-    problem: Problem, e_rates, *, portions: int = 20, hold: float = 0.0, rtol: float = 1e-7
+    problem: Problem,
+    e_rates,
+    *,
+    portions: int = 20,
+    hold: float = 0.0,
+    rtol: float = 1e-7,
+    inverse: bool = False,
 ) -> list[ZoneRun]:
     """``problem`` with the feed zone resolved: the engulfment model at each rate in
     ``e_rates`` (1/s), ``portions`` feed portions, then ``hold`` s of batch after the feed.
-    ``rtol`` is the free-base kernel's (kinetics/mixing.py): with no proton pool the two
-    agree to 1e-6 (tests/kinetics/test_feed_zones.py).
+    ``rtol`` as the SciPy Radau path the free-base model was checked against (1e-6 on mono,
+    tests/kinetics/test_mixing_kernel.py).
 
-    The feed is one constant-rate stage cut into ``portions``, or a portion charged at once
-    (one zone); acids and bases are charged in the flask. The zone and the bulk run this
-    problem's network with its proton pool and solvolysis (compiled: kinetics/zones.py).
+    The fed reagent (the electrophile; the diamine with ``inverse``) comes at one constant
+    rate cut into ``portions``, or charged at once as one zone; acids and bases are in the
+    flask. Each zone lives until it has used up what it brought (the electrophile, or the
+    diamine's N-H) or has engulfed the whole bulk. Zone and bulk run this problem's network
+    with its proton pool and solvolysis (compiled: kinetics/zones.py).
     """
     from monoselect.errors import SolverFailure
     from monoselect.kinetics import zones
@@ -662,16 +671,27 @@ def integrate_feed_zones(
         raise InvalidInput("engulfment rates must be finite and > 0", field="mixing")
     if not (math.isfinite(hold) and hold >= 0):
         raise InvalidInput(f"hold time must be >= 0, got {hold}", field="time")
-    direct = all(s.substrate_rate == 0 for s in problem.stages)
-    if not direct or len(problem.stages) > 1 or (problem.stages and problem.electrophile > 0):
+    if not (isinstance(portions, int) and portions >= 1):
+        raise InvalidInput(f"need at least one feed portion, got {portions}", field="blobs")
+    fed_other = any(
+        (s.electrophile_rate if inverse else s.substrate_rate) > 0 for s in problem.stages
+    )
+    at_once = problem.substrate if inverse else problem.electrophile
+    if fed_other or len(problem.stages) > 1 or (problem.stages and at_once > 0):
         raise InvalidInput(
-            "the engulfment model feeds the electrophile at one constant rate, or all at once",
+            "the engulfment model feeds one reagent at one constant rate, or all at once",
             field="feed",
-            fix="give addition_time instead of feed stages or inverse addition, or use "
-            "mixing_model: ideal",
+            fix="give addition_time instead of feed stages, or use mixing_model: ideal",
         )
     y0, sysm, _, feeds, _, _, n_ref, v_ref = _arrays(problem)
-    nc = y0.size - 1  # species (with solvolysis bookkeeping) and the electrophile
+    nc = y0.size - 1  # species (with solvolysis bookkeeping), then the electrophile
+    ns = problem.network.n_species
+    fed = 0 if inverse else nc - 1  # the component the feed brings
+    weights = np.zeros(nc)
+    if inverse:
+        weights[:ns] = problem.network.free_sites  # N-H a fed diamine's zone can still use
+    else:
+        weights[fed] = 1.0
     start = y0[:nc].copy()
     volume = 1.0  # scaled
     if problem.stages:
@@ -679,20 +699,20 @@ def integrate_feed_zones(
         v_blob = feeds[0, nc] * st.duration / portions
         feed = feeds[0, :nc] / feeds[0, nc]  # scaled mol per scaled volume of the feed
         interval = st.duration / portions
-    else:  # everything at once: one zone of the portion charged, at the feed concentration
+    else:  # all at once: one zone of what was charged, at the feed concentration
         if problem.feed_conc is None:
             raise InvalidInput(
-                "the concentration of the electrophile charged at once is unknown",
+                "the concentration of the reagent charged at once is unknown",
                 field="feed_conc",
             )
         portions, interval = 1, 0.0
-        v_blob = start[nc - 1] / (problem.feed_conc * v_ref / n_ref)
+        v_blob = start[fed] / (problem.feed_conc * v_ref / n_ref)
         feed = np.zeros(nc)
-        feed[nc - 1] = start[nc - 1] / v_blob
+        feed[fed] = start[fed] / v_blob
         if problem.solvolysis is not None:  # the fed solution's own protic solvent
-            feed[nc - 3] = problem.solvolysis.feed_conc * v_ref / n_ref
-            start[nc - 3] -= feed[nc - 3] * v_blob
-        start[nc - 1] = 0.0
+            feed[ns] = problem.solvolysis.feed_conc * v_ref / n_ref
+            start[ns] -= feed[ns] * v_blob
+        start[fed] = 0.0
         volume -= v_blob
     if not (volume > 0 and v_blob > 0):
         raise InvalidInput("nothing is fed to a feed zone", field="feed")
@@ -701,20 +721,21 @@ def integrate_feed_zones(
         binder_amount=sysm.binder_amount.copy(), proton_scales=sysm.proton_scales.copy()
     )
     out = np.zeros((rates.size, nc))
+    made = np.zeros((rates.size, nc))
     failed_in = np.zeros(rates.size, dtype=np.int64)
     status = zones.zone_runs(
-        rates, start, passive, volume, np.ascontiguousarray(feed), float(v_blob), int(portions),
-        float(interval), float(hold), float(rtol), own,
-        True if problem.protons.active else None, out, failed_in,
+        rates, start, passive, volume, np.ascontiguousarray(feed), weights, float(v_blob),
+        int(portions), float(interval), float(hold), float(rtol), own,
+        True if problem.protons.active else None, out, made, failed_in,
     )  # fmt: skip
-    ns = problem.network.n_species
     runs = []
-    for e_rate, code, where, row in zip(rates, status, failed_in, out, strict=True):
+    for e_rate, code, where, row, zone in zip(rates, status, failed_in, out, made, strict=True):
         if code != zones.OK:
             place = ("the feed zone", "the bulk between feed portions")[int(where)]
-            raise SolverFailure(
-                f"{place} failed at E = {e_rate:.3g} 1/s (status {int(code)})", field="mixing"
-            )
+            why = {zones.STEP_UNDERFLOW: "the step size underflowed",
+                   zones.NOT_FINITE: "the state is no longer finite",
+                   zones.TOO_MANY_STEPS: "too many steps"}[int(code)]  # fmt: skip
+            raise SolverFailure(f"{place} failed at E = {e_rate:.3g} 1/s ({why})", field="mixing")
         runs.append(
             ZoneRun(
                 e_rate=float(e_rate),
@@ -723,6 +744,7 @@ def integrate_feed_zones(
                 solvolysed=float(row[ns + 1]) * n_ref if problem.solvolysis is not None else 0.0,
                 volume=(volume + portions * v_blob) * v_ref,
                 portions=portions,
+                made_in_zones=zone[:ns] * n_ref,
             )
         )
     return runs

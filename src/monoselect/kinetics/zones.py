@@ -110,12 +110,16 @@ def _jacobian(e_rate, bulk, feed, pb, pf, full, jfull, sysm, work, protons, jac)
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _left(y, bulk, feed, watch, v_blob, level):
-    """Electrophile (scaled mol) still in the zone, less the stop ``level``."""
+def _left(y, bulk, feed, weights, v_blob, level):
+    """What the zone still holds of what its feed brings (``weights``: the electrophile, or
+    each species' free N-H for a fed diamine), scaled mol, less the stop ``level``."""
     nc = bulk.size
     x = y[nc]
-    c = bulk[watch] + (feed[watch] - bulk[watch]) * x + y[watch]
-    return c * v_blob / x - level
+    s = 0.0
+    for i in range(nc):
+        if weights[i] != 0.0:
+            s += weights[i] * (bulk[i] + (feed[i] - bulk[i]) * x + y[i])
+    return s * v_blob / x - level
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -141,11 +145,12 @@ def _dense(s, y, ynew, k1s, k2s, k3s, k4s, k5s, out):
 
 @njit(cache=True, error_model="numpy")
 def _integrate(
-    c0, bulk, feed, pb, pf, e_rate, t_end, watch, v_blob, level, rtol, atol, sysm, work,
+    c0, bulk, feed, pb, pf, e_rate, t_end, weights, v_blob, level, rtol, atol, sysm, work,
     protons, out
 ):  # fmt: skip
-    """From concentrations ``c0`` for ``t_end`` s, or until the zone's electrophile falls to
-    ``level`` (``level`` > 0); end concentrations into ``out``. Returns (status, time).
+    """From concentrations ``c0`` for ``t_end`` s, or until what the zone's feed brought
+    (``weights``) falls to ``level`` (``level`` > 0); end concentrations into ``out``.
+    Returns (status, time).
 
     Zone: c0 = feed. Batch: e_rate = 0 and c0 = bulk = feed (pb = pf likewise)."""
     nc = bulk.size
@@ -173,7 +178,7 @@ def _integrate(
     w = np.empty((n, n))
     piv = np.empty(n, dtype=np.int64)
     watching = level > 0.0
-    g_old = _left(y, bulk, feed, watch, v_blob, level) if watching else 1.0
+    g_old = _left(y, bulk, feed, weights, v_blob, level) if watching else 1.0
     t = 0.0
     h = 0.0
     h_old = 0.0
@@ -303,7 +308,7 @@ def _integrate(
         if status != OK:
             break
         if watching:
-            g_new = _left(ynew, bulk, feed, watch, v_blob, level)
+            g_new = _left(ynew, bulk, feed, weights, v_blob, level)
             if (g_old > 0.0) != (g_new > 0.0):
                 # the stop lies inside this step: bisect on the dense output
                 lo_s = 0.0
@@ -311,7 +316,7 @@ def _integrate(
                 for _ in range(60):
                     mid = 0.5 * (lo_s + hi_s)
                     _dense(mid, y, ynew, k1s, k2s, k3s, k4s, k5s, tmp)
-                    if (_left(tmp, bulk, feed, watch, v_blob, level) > 0.0) == (g_old > 0.0):
+                    if (_left(tmp, bulk, feed, weights, v_blob, level) > 0.0) == (g_old > 0.0):
                         lo_s = mid
                     else:
                         hi_s = mid
@@ -346,8 +351,8 @@ def _batch(amounts, passive, v, seconds, rtol, sysm, work, protons, scratch):
     p = passive / v
     atol = 1e-14 * max(total, 1.0) / v
     status, _ = _integrate(
-        c, c, c, p, p, 0.0, seconds, nc - 1, 1.0, 0.0, rtol, atol, sysm, work, protons, out
-    )
+        c, c, c, p, p, 0.0, seconds, c, 1.0, 0.0, rtol, atol, sysm, work, protons, out
+    )  # level 0: no stop to watch (the weights are not read)
     for i in range(nc):
         amounts[i] = out[i] * v
     return status
@@ -355,16 +360,18 @@ def _batch(amounts, passive, v, seconds, rtol, sysm, work, protons, scratch):
 
 @njit(cache=True, error_model="numpy")
 def zone_runs(
-    e_rates, start, passive, volume, feed_conc, v_blob, portions, interval, hold, rtol, sysm,
-    protons, out, failed_in
+    e_rates, start, passive, volume, feed_conc, weights, v_blob, portions, interval, hold, rtol,
+    sysm, protons, out, made, failed_in
 ):  # fmt: skip
     """The semi-batch engulfment model at every engulfment rate in ``e_rates`` (1/s).
 
     ``start``: scaled amounts in the flask at t = 0 (species, electrophile); ``passive``:
     binder amounts then charged protons, all in the flask; ``feed_conc``: the composition of
-    the fed solution; ``portions`` of ``v_blob`` each, ``interval`` s apart, then ``hold`` s.
-    ``sysm``'s binder amounts and proton scales are overwritten (pass a copy).
-    ``out[i]``: final amounts; returns the status of each run, ``failed_in`` where.
+    the fed solution; ``weights``: what a zone must use up before it merges (the
+    electrophile, or the free N-H of a fed diamine); ``portions`` of ``v_blob`` each,
+    ``interval`` s apart, then ``hold`` s. ``sysm``'s binder amounts and proton scales are
+    overwritten (pass a copy). ``out[i]``: final amounts; ``made[i]``: the net amounts the
+    feed zones made; returns the status of each run, ``failed_in`` where.
     """
     nc = start.size
     status = np.zeros(e_rates.size, dtype=np.int64)
@@ -375,11 +382,16 @@ def zone_runs(
     scratch = np.empty((2, nc))
     p_bulk = np.empty(passive.size)
     p_feed = np.zeros(passive.size)
-    watch = nc - 1
-    portion = feed_conc[watch] * v_blob
+    portion = 0.0
+    top = 0.0
+    for i in range(nc):
+        portion += weights[i] * feed_conc[i] * v_blob
+        top = max(top, weights[i])
+    atol = 1e-11 * max(portion / (v_blob * top), 1e-300)  # of the fed reagent's concentration
     for run in range(e_rates.size):
         e_rate = e_rates[run]
         amounts[:] = start
+        made[run, :] = 0.0
         v_bulk = volume
         for _ in range(portions):
             for i in range(nc):
@@ -388,9 +400,8 @@ def zone_runs(
                 p_bulk[g] = passive[g] / v_bulk
             t_full = math.log((v_bulk + v_blob) / v_blob) / e_rate  # engulfed everything
             st, t = _integrate(
-                feed_conc, c_bulk, feed_conc, p_bulk, p_feed, e_rate, t_full, watch, v_blob,
-                1e-9 * portion, rtol, 1e-11 * max(feed_conc[watch], 1e-300), sysm, work,
-                protons, c,
+                feed_conc, c_bulk, feed_conc, p_bulk, p_feed, e_rate, t_full, weights, v_blob,
+                1e-9 * portion, rtol, atol, sysm, work, protons, c,
             )  # fmt: skip
             if st != OK:
                 status[run] = st
@@ -398,7 +409,9 @@ def zone_runs(
                 break
             engulfed = min(v_blob * math.exp(e_rate * t) - v_blob, v_bulk)
             for i in range(nc):
-                amounts[i] = amounts[i] - c_bulk[i] * engulfed + c[i] * (engulfed + v_blob)
+                zone = c[i] * (engulfed + v_blob)
+                made[run, i] += zone - c_bulk[i] * engulfed - feed_conc[i] * v_blob
+                amounts[i] = amounts[i] - c_bulk[i] * engulfed + zone
             v_bulk += v_blob
             st = _batch(amounts, passive, v_bulk, interval, rtol, sysm, work, protons, scratch)
             if st != OK:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from monoselect.errors import InvalidInput
-from monoselect.kinetics.mixing import damkohler, engulfment_rate, simulate_engulfment_many
+from monoselect.kinetics.mixing import damkohler, engulfment_rate
 from monoselect.kinetics.simulate import integrate_feed_zones
 from monoselect.models.charges import feed_plan
 from monoselect.results import Provenance, Result, Split, normalised
@@ -154,21 +154,11 @@ def simulate(
             "the mixing model is for symmetric diamines (two equivalent N-H)",
             field="substrate",
         )
-    inverse = scenario.mode == "inverse"
-    refused = ("acid", "stop_conversion") if inverse else ("stop_conversion",)
-    for name in refused:
-        if getattr(scenario, name) is not None:
-            raise InvalidInput(
-                f"{name} is not part of the mixing model"
-                + (" with inverse addition (free bases only)" if name == "acid" else ""),
-                field=name,
-                fix="leave it out; monoselect simulate runs it under ideal mixing",
-            )
-    warnings = []
-    if scenario.base and inverse:
-        warnings.append(
-            f"{scenario.base} is taken to hold the amine as free base; protonation is not "
-            "part of the inverse-addition mixing model"
+    if scenario.stop_conversion is not None:
+        raise InvalidInput(
+            "stop_conversion is not part of the mixing model",
+            field="stop_conversion",
+            fix="give a time instead; monoselect simulate runs a conversion stop",
         )
     plan = feed_plan(scenario)
     if len(plan.stages) > 1:
@@ -177,57 +167,33 @@ def simulate(
             field="feed",
             fix="give addition_time instead of feed stages",
         )
+    inverse = scenario.mode == "inverse"
     net = table.network
-    k1, k2 = float(net.k[0]), float(net.k[1])
+    k1 = float(net.k[0])
     n_sub, n_el = plan.substrate_charged, plan.electrophile_charged
     conc = scenario.concentration()
     volume = (n_el if inverse else n_sub) / conc  # what is in the flask at the start
-    feed_c = plan.feed_conc
-    feed_time = plan.feed_time
-    parts = blobs if feed_time > 0 else 1
-    hold = max(scenario.run_seconds(at_least=feed_time) - feed_time, 0.0)
-    ideal_run = None
-    if not inverse:  # the site network with its proton pool, ideal and through the zones
-        ideal_run = site.simulate(scenario.evolve(mixing=None, mixing_model="ideal"), table)
-        problem = ideal_run.problem
-        hold = max(float(ideal_run.outcome.time[-1]) - problem.feed_end, 0.0)
-        warnings += [w for w in ideal_run.warnings if "ideal mixing is not valid" not in w]
+    parts = blobs if plan.feed_time > 0 else 1
+    # the site network with its proton pool: ideal, then through the feed zones for as long
+    ideal_run = site.simulate(scenario.evolve(mixing=None, mixing_model="ideal"), table)
+    problem = ideal_run.problem
+    hold = max(float(ideal_run.outcome.time[-1]) - problem.feed_end, 0.0)
+    warnings = [w for w in ideal_run.warnings if "ideal mixing is not valid" not in w]
 
     def run(points: list[tuple[float, str, float]]) -> list[MixingPoint]:
         """The engulfment model at every (E, label, eps): one compiled sweep."""
         rates = [e_rate for e_rate, _, _ in points]
-        if ideal_run is not None:
-            runs = integrate_feed_zones(problem, rates, portions=parts, hold=hold)
-            return [
-                _point(label, eps_value, category_fractions(net, z.species / n_sub))
-                for (_, label, eps_value), z in zip(points, runs, strict=True)
-            ]
-        results = simulate_engulfment_many(
-            rates,
-            k1=k1,
-            k2=k2,
-            substrate=n_sub,
-            electrophile=n_el,
-            volume=volume,
-            feed_conc=feed_c,
-            feed_time=feed_time,
-            blobs=parts,
-            hold=hold,
-            inverse=inverse,
-        )
+        runs = integrate_feed_zones(problem, rates, portions=parts, hold=hold, inverse=inverse)
         return [
-            MixingPoint(label, eps_value, r.mono / n_sub, r.bis / n_sub, r.sm / n_sub)
-            for (_, label, eps_value), r in zip(points, results, strict=True)
+            _point(label, eps_value, category_fractions(net, z.species / n_sub))
+            for (_, label, eps_value), z in zip(points, runs, strict=True)
         ]
 
     sweeps = spec.sweeps
     eps, _ = feed_point_power(scenario, volume)
     e_rate = engulfment_rate(eps, nu)
     da = damkohler(e_rate, k1, conc)
-    if ideal_run is not None:
-        ideal = _point("ideal mixing", float("inf"), ideal_run.ideal_split().fractions)
-    else:
-        (ideal,) = run([(1e12, "ideal mixing", float("inf"))])
+    ideal = _point("ideal mixing", float("inf"), ideal_run.ideal_split().fractions)
     total = 1 + (len(STIRRING) + len(VESSELS) if sweeps and da >= IDEAL_DA else 0)
     done = 1
     if on_progress:
@@ -273,12 +239,8 @@ def simulate(
             else ""
         ),
         f"kinematic viscosity: {nu_origin}",
-        f"k1 = {k1:.3g}, k2 = {k2:.3g} L/mol/s (free bases)"
-        + (
-            "; protonation is not part of the inverse-addition model"
-            if inverse
-            else "; zone and bulk carry the proton pool (acid, base, released acid)"
-        ),
+        f"k1 = {k1:.3g}, k2 = {float(net.k[1]):.3g} L/mol/s (free bases); zone and bulk "
+        "carry the proton pool (acid, base, released acid)",
         f"feed cut into {parts} portion(s), each engulfing the bulk until spent; the result "
         "converges as 1/portions (20 portions: within about 0.005 of the limit)",
         "vessel sizes act only through their power per mass at the feed point (assumed: "
