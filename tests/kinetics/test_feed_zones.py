@@ -151,8 +151,13 @@ def test_simulate_reports_both_splits_and_says_which_is_which():
 
 
 def test_where_the_model_does_not_apply_it_says_so():
+    staged = dict(ACCL_FED, addition_time=None, feed=[{"eq": 0.5, "time": "1 h"}] * 2)
+    two = simulate(make_scenario(**staged, mixing_model="engulfment"))
+    assert two.feed_zones is None and any("engulfment model was not run" in w for w in two.warnings)
+    # inverse addition runs: the fed diamine's zones, beside the ideal inverse run
     inv = simulate(make_scenario(**ACCL_FED, mode="inverse", mixing_model="engulfment"))
-    assert inv.feed_zones is None and any("engulfment model was not run" in w for w in inv.warnings)
+    assert inv.feed_zones is not None
+    assert sum(inv.split().fractions.values()) == pytest.approx(1.0)
     linker = simulate(make_scenario(electrophile="1,4-dibromobutane", mixing_model="engulfment"))
     assert any("assumes ideal mixing" in w for w in linker.warnings)
 

@@ -653,15 +653,18 @@ def _feed_zones(scenario, problem, net, outcome, mixing, assumptions, warnings):
     if mixing is None:
         warnings.append("the engulfment model was not run: the first step has no rate")
         return None
-    if scenario.mode == "inverse" or len(problem.stages) > 1:
+    if len(problem.stages) > 1:
         warnings.append(
-            "the engulfment model was not run (it feeds the electrophile at one constant rate "
-            "or all at once): the split assumes ideal mixing"
+            "the engulfment model was not run (it feeds at one constant rate or all at once, "
+            "not in stages): the split assumes ideal mixing"
         )
         return None
     portions = scenario.mixing.blobs if scenario.mixing is not None else 20
     hold = max(float(outcome.time[-1]) - problem.feed_end, 0.0)
-    (run,) = integrate_feed_zones(problem, [mixing.e_rate], portions=portions, hold=hold)
+    inverse = scenario.mode == "inverse"
+    (run,) = integrate_feed_zones(
+        problem, [mixing.e_rate], portions=portions, hold=hold, inverse=inverse
+    )
     n_sub, n_el = problem.substrate_charged, problem.electrophile_charged
     parts = category_fractions(net, run.species / n_sub)
     mono = float(run.species[np.asarray(net.degree) == 1].sum())
