@@ -728,16 +728,23 @@ def serve(
 
 # --- the store: `--save` on simulate/compare, and `monoselect runs list/show/export` --------
 
-runs_app = typer.Typer(help="Runs kept with --save: list them, show one, export them.")
-app.add_typer(runs_app, name="runs")
+
+def _group(name: str, text: str) -> typer.Typer:
+    """A command group (``monoselect NAME ...``) that shows its help when called bare."""
+    group = typer.Typer(help=text)
+    app.add_typer(group, name=name)
+
+    @group.callback(invoke_without_command=True)
+    def _root(ctx: typer.Context) -> None:
+        if ctx.invoked_subcommand is None:
+            typer.echo(ctx.get_help())
+            raise typer.Exit(0)
+
+    _root.__doc__ = text
+    return group
 
 
-@runs_app.callback(invoke_without_command=True)
-def _runs_root(ctx: typer.Context) -> None:
-    """Runs kept with --save: list them, show one, export them."""
-    if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
-        raise typer.Exit(0)
+runs_app = _group("runs", "Runs kept with --save: list them, show one, export them.")
 
 
 def _open_store(db: str | None, save: bool = True):
@@ -1342,15 +1349,7 @@ def fit(
     _guarded(body)
 
 
-experiments_app = typer.Typer(help="Experiments and fits kept with `monoselect fit --save`.")
-app.add_typer(experiments_app, name="experiments")
-
-
-@experiments_app.callback(invoke_without_command=True)
-def _experiments_root(ctx: typer.Context) -> None:
-    """Experiments and fits kept with `monoselect fit --save`."""
-    if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
+experiments_app = _group("experiments", "Experiments and fits kept with `monoselect fit --save`.")
 
 
 @experiments_app.command("list")
