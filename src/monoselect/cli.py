@@ -54,6 +54,11 @@ CORE: dict[str, tuple[type, str]] = {
         str,
         "steric factor (0-1]: per alpha substituent, e.g. 0.1, or per site, e.g. 'N1=0.1'",
     ),
+    "solubility": (
+        str,
+        "saturation concentration of a salt in the mixture, e.g. 'SM.2HCl=1 mM,Et3N.HCl=50 "
+        "mM': above it the salt precipitates (default: every salt stays dissolved)",
+    ),
     "over_alkylation": (
         str,
         "multiplier on further alkylation of an alkylated N (NHR -> NR2 -> NR3+, a linker end "

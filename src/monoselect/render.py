@@ -117,6 +117,8 @@ def site(result) -> Group:
     out.append(summary)
     if result.feed_zones is not None:
         out.append(_feed_zone_table(result))
+    if o.solids is not None:
+        out.append(_precipitate_table(result))
     if result.problem.protons.active:
         out.append(_protonation_table(o))
     out.append(_species_table(result.table.species))
@@ -131,8 +133,21 @@ def _assumptions_and_warnings(result) -> list:
     return out
 
 
+def _precipitate_table(result) -> Table:
+    """What left the solution as a solid (what a filtration would recover)."""
+    table = Table(title="Precipitated (solubilities given)", title_justify="left")
+    for col in ("salt", "solid at the end", "per substrate", "most during the run"):
+        table.add_column(col, justify="left" if col == "salt" else "right")
+    for name, v in result.details(max_points=2)["precipitate"].items():
+        _row(table, name, f"{v['mol'] * 1e3:.3g} mmol", f"{v['eq']:.3f} eq",
+             f"{v['peak_mol'] * 1e3:.3g} mmol")  # fmt: skip
+    return table
+
+
 def _protonation_table(o) -> Table:
-    table = Table(title="Protonation at the end (fraction of each species)", title_justify="left")
+    title = "Protonation at the end (fraction of each species"
+    title += " in solution)" if o.solids is not None else ")"
+    table = Table(title=title, title_justify="left")
     table.add_column("species")
     width = max(o.protonation(s).shape[1] for s in range(len(o.labels)))
     for n in range(width):

@@ -13,6 +13,7 @@ same core flags.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -298,6 +299,11 @@ class MixingSpec(_Spec):
         return self._si[name]
 
 
+# a salt as chemists write it: what precipitates, then (after a dot) protons and acid,
+# e.g. SM.2HCl, mono.HCl, Et3N.HCl, SM.TFA; a bare name is the free base
+SALT = re.compile(r"(?P<base>[^.\s][^.]*?)(?:\.(?P<n>[1-9]?)(?P<acid>[A-Za-z][A-Za-z0-9]*))?")
+
+
 class Scenario(_Spec):
     """Substrate + electrophile + how they are brought together. Amounts are per ``scale``."""
 
@@ -347,6 +353,12 @@ class Scenario(_Spec):
         ge=0,
         description="k1 (1/s) of the electrophile in the neat protic solvent at 25 degC "
         "(default: data/solvolysis.yaml by class); 0 = off",
+    )
+    solubility: dict[str, Quantity] | None = Field(
+        None,
+        description="saturation concentration of a salt (or free base) in the reaction "
+        "mixture, e.g. {'SM.2HCl': '2 mM', 'Et3N.HCl': '0.05 M'}: above it the salt "
+        "precipitates and leaves the reaction; salts not named stay dissolved",
     )
     linker: LinkerSpec | None = Field(None, description="bifunctional electrophiles")
     resin: ResinSpec | None = Field(None, description="run on 2-chlorotrityl resin")
@@ -435,6 +447,32 @@ class Scenario(_Spec):
             return out
         return _steric_value(v, example)
 
+    @field_validator("solubility", mode="before")
+    @classmethod
+    def _solubility_ok(cls, v):
+        """A mapping of salt names to concentrations, or its text ('SM.2HCl=2 mM, ...')."""
+        if v is None:
+            return None
+        example = "give it like 'SM.2HCl=2 mM' or {Et3N.HCl: 0.05 M}"
+        if isinstance(v, str):
+            pairs = [p.split("=", 1) for p in v.replace(";", ",").split(",") if p.strip()]
+            if not pairs or any(len(p) != 2 for p in pairs):
+                raise ValueError(f"cannot read solubility {v!r}; {example}")
+            v = {k.strip(): val.strip() for k, val in pairs}
+        if not isinstance(v, dict) or not v:
+            raise ValueError(f"no salt given; {example}")
+        out = {}
+        for key, value in v.items():
+            name = str(key).strip()
+            if SALT.fullmatch(name) is None:
+                raise ValueError(
+                    f"{key!r} is not a salt name like SM.2HCl, mono.HCl or Et3N.HCl; {example}"
+                )
+            if name in out:
+                raise ValueError(f"{name} is given twice")
+            out[name] = value
+        return out
+
     @field_validator("over_alkylation")
     @classmethod
     def _over_ok(cls, v):
@@ -516,7 +554,18 @@ class Scenario(_Spec):
             "k": None
             if self.k is None
             else _positive(parse_quantity(self.k, "rate_constant", "k"), "k", "0.01 L/mol/s"),
+            "solubility": {
+                name: parse_quantity(value, "concentration", f"solubility.{name}")
+                for name, value in (self.solubility or {}).items()
+            },
         }
+        for name, value in si["solubility"].items():
+            if not value > 0:
+                raise InvalidInput(
+                    f"solubility of {name} must be > 0, got {self.solubility[name]!r}",
+                    field=f"solubility.{name}",
+                    fix="give a concentration such as '1 mM' (a tiny one for 'insoluble')",
+                )
         for name, (low, high, unit, factor) in BOUNDS.items():
             value = si[name]
             if value is not None and math.isfinite(value) and not low <= value <= high:
@@ -572,6 +621,15 @@ class Scenario(_Spec):
 
     def temperature_c(self) -> float:
         return self._si["temperature"] - 273.15
+
+    def solubilities(self) -> dict[str, tuple[str, int, float]]:
+        """Salt name -> (what precipitates: species or base, protons it carries, mol/L)."""
+        out = {}
+        for name, value in self._si["solubility"].items():
+            m = SALT.fullmatch(name)
+            protons = 0 if m["acid"] is None else int(m["n"] or 1)
+            out[name] = (m["base"], protons, value)
+        return out
 
     def rate_constant(self) -> float | None:
         return self._si["k"]
@@ -650,6 +708,7 @@ class Scenario(_Spec):
             "over_alkylation": self.over_alkylation,
             "solvolysis_k1_per_s": self.solvolysis,  # None: data/solvolysis.yaml by class
             "mixing_model": self.mixing_model,
+            "solubility_M": dict(self._si["solubility"]) or None,
         }
         for part in ("linker", "resin", "reductive", "mixing"):
             spec = getattr(self, part)

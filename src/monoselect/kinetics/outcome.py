@@ -43,6 +43,27 @@ class Outcome:
     # None = one per group, as for acylation
     released: tuple[int, ...] | None = None
     solvolysed: np.ndarray | None = None  # [time] mol of electrophile consumed by the solvent
+    # salts that precipitated: mol in the solid per time, species then binders (None: no
+    # solubility given), the protons each solid form carries (0 where none can form), names
+    solids: np.ndarray | None = None
+    solid_protons: np.ndarray | None = None
+    solid_names: tuple[str, ...] = ()
+
+    def dissolved(self) -> np.ndarray:
+        """[time, species] mol in solution (all of it unless a salt precipitated)."""
+        if self.solids is None:
+            return self.amounts
+        return self.amounts - self.solids[:, : len(self.labels)]
+
+    def precipitate(self) -> dict[str, float]:
+        """Final mol in the solid of every salt allowed to precipitate, by salt name."""
+        if self.solids is None:
+            return {}
+        return {
+            name: max(float(self.solids[-1, i]), 0.0)
+            for i, name in enumerate(self.solid_names)
+            if name
+        }
 
     def protonation(self, species: int) -> np.ndarray:
         """[time, n] fraction of ``species`` carrying n protons (n = 0 .. basic sites)."""
@@ -57,10 +78,11 @@ class Outcome:
     def free_sites_unprotonated(self) -> float:
         """Final fraction of the remaining free (unsubstituted) sites that carry no proton."""
         a = self.amounts[-1]
+        d = self.dissolved()[-1]  # a precipitated salt offers no site
         free = unprot = 0.0
         for s in range(len(self.labels)):
             lo, hi = self.state_start[s], self.state_start[s + 1]
-            unprot += a[s] * float(self.state_fractions[-1, lo:hi] @ self.state_free[lo:hi])
+            unprot += d[s] * float(self.state_fractions[-1, lo:hi] @ self.state_free[lo:hi])
             free += a[s] * float(self.state_free[lo])
         return unprot / free if free > 0 else 0.0
 
@@ -73,9 +95,14 @@ class Outcome:
     def bound_protons(self) -> np.ndarray:
         """mol of protons on amine species and added/released binders, per time."""
         total = np.zeros(self.time.size)
+        d = self.dissolved()
         for s in range(len(self.labels)):
             p = self.protonation(s)
-            total += self.amounts[:, s] * (p @ np.arange(p.shape[1]))
+            total += d[:, s] * (p @ np.arange(p.shape[1]))
+        if self.solids is not None:  # each solid carries its salt's protons
+            ns = len(self.labels)
+            total += self.solids[:, :ns] @ self.solid_protons[:ns]
+            total += self.solids[:, ns:] @ self.solid_protons[ns:]
         return total
 
     @property
@@ -145,10 +172,13 @@ class Outcome:
             events = self.amounts @ np.asarray(per, dtype=float) + lost
             amounts = [b.amount for b in pool.binders]
             bound = self.bound_protons
-            for g, amount in enumerate(amounts):
-                bound = bound + amount * self.binder_protons[:, g]
+            ns = len(self.labels)
+            gone = self.solids[:, ns:] if self.solids is not None else 0.0 * self.binder_protons
+            for g, amount in enumerate(amounts):  # a binder's solid is in bound_protons
+                bound = bound + (amount - gone[:, g]) * self.binder_protons[:, g]
             if pool.released is not None:
-                bound = bound + events * self.binder_protons[:, len(amounts)]
+                g = len(amounts)
+                bound = bound + (events - gone[:, g]) * self.binder_protons[:, g]
             free = pool.free_weight * np.exp(self.log_h) * self.volume
             total = pool.charged_protons + pool.release * events
             out["protons"] = float(
@@ -188,4 +218,19 @@ def make_outcome(problem: Problem, network: Network, traj: Trajectory) -> Outcom
         binder_protons=traj.binder_protons,
         released=tuple(int(v) for v in network.released),
         solvolysed=traj.solvolysed,
+        **_solid_fields(problem, network, traj),
     )
+
+
+def _solid_fields(problem: Problem, network: Network, traj: Trajectory) -> dict:
+    if traj.solids is None:
+        return {}
+    ns = network.n_species
+    width = traj.solids.shape[1]
+    protons = np.zeros(width)
+    names = [""] * width
+    for solid in problem.solids:
+        i = solid.species if solid.species is not None else ns + solid.binder
+        protons[i] = solid.protons
+        names[i] = solid.name
+    return {"solids": traj.solids, "solid_protons": protons, "solid_names": tuple(names)}

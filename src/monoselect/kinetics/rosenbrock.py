@@ -86,6 +86,12 @@ class SiteSystem(NamedTuple):
     binder_amount: np.ndarray  # [binder] charged amount, scaled (released acid: 0)
     binder_released: np.ndarray  # [binder] 1 for the acid the reaction releases, else 0
     proton_scales: np.ndarray  # [5] indexed by CHARGED, RELEASE, C_REF, ACTIVE, FREE
+    # salts that leave the solution above a saturation concentration (SCIENCE.md section 12):
+    # the protons of the state that precipitates (-1: never) and its solubility in mol/L
+    solid_nprot: np.ndarray  # [species]
+    solid_cap: np.ndarray  # [species]
+    binder_solid_nprot: np.ndarray  # [binder]
+    binder_solid_cap: np.ndarray  # [binder]
 
 
 # entries of SiteSystem.proton_scales
@@ -107,6 +113,8 @@ class Work(NamedTuple):
     warm: np.ndarray  # [2] last (ln[H+], dF/dx): Newton's warm start, the Jacobian's dx
     dx_dy: np.ndarray  # [state] d ln[H+] / d amount (implicit function)
     h_powers: np.ndarray  # [max protons + 1] [H+]^k
+    dissolved: np.ndarray  # [species] amount in solution (the rest is solid)
+    binder_dissolved: np.ndarray  # [binder] amount in solution
 
 
 # fast-math without "no NaN / no inf" assumptions: infinity is a legal end time here
@@ -148,8 +156,30 @@ def _states(hpow, start, stop, nprot, weight, alpha):
 
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _saturate(amount, mean, var, start, stop, nprot, alpha, n_star, room):
+    """Dissolved amount of a binder whose ``n_star``-proton salt saturates at ``room`` (scaled
+    amount the volume holds), and its bound protons and their d/d ln[H+].
+
+    Above saturation the salt's state is pinned at ``room``: dissolved = room / alpha_n*, the
+    rest is solid carrying n* protons each, and d(bound)/dx = dissolved ((n* - mean)^2 + var)
+    (>= 0: the balance stays monotone, so its root stays unique).
+    """
+    if n_star >= 0.0:
+        a_n = 0.0
+        for m in range(start, stop):
+            if nprot[m] == n_star:
+                a_n += alpha[m]
+        if amount * a_n > room:
+            dis = room / a_n
+            g = n_star - mean
+            return dis, dis * mean + (amount - dis) * n_star, dis * (g * g + var)
+    return amount, amount * mean, amount * var
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
 def _balance(x, y, sysm, work, events, total):
-    """Proton balance F(x) = free + bound - total (scaled mol) and dF/dx at ln[H+] = x."""
+    """Proton balance F(x) = free + bound - total (scaled mol) and dF/dx at ln[H+] = x;
+    fills the state fractions and what stays dissolved."""
     st_start, st_nprot, st_w = sysm.state_start, sysm.state_nprot, sysm.state_weight
     g_start, g_nprot, g_w = sysm.binder_start, sysm.binder_nprot, sysm.binder_weight
     g_amt, g_rel = sysm.binder_amount, sysm.binder_released
@@ -162,21 +192,57 @@ def _balance(x, y, sysm, work, events, total):
     for i in range(1, hpow.size):
         hpow[i] = hpow[i - 1] * h
     free = sysm.proton_scales[FREE] * h * y[ns + 1] / c_ref
+    per_volume = y[ns + 1] / c_ref  # mol/L -> scaled amount in this volume
     f = free - total
     d = free
     for s in range(ns):
         a, v = _states(hpow, st_start[s], st_start[s + 1], st_nprot, st_w, alpha)
         nu[s] = a
         var[s] = v
-        f += y[s] * a
-        d += y[s] * v
+        dis, bound, slope = _saturate(
+            y[s],
+            a,
+            v,
+            st_start[s],
+            st_start[s + 1],
+            st_nprot,
+            alpha,
+            sysm.solid_nprot[s],
+            sysm.solid_cap[s] * per_volume,
+        )
+        work.dissolved[s] = dis
+        f += bound
+        d += slope
     for g in range(g_amt.size):
         a, v = _states(hpow, g_start[g], g_start[g + 1], g_nprot, g_w, galpha)
         gnu[g] = a
         amount = g_amt[g] + g_rel[g] * events
-        f += amount * a
-        d += amount * v
+        dis, bound, slope = _saturate(
+            amount,
+            a,
+            v,
+            g_start[g],
+            g_start[g + 1],
+            g_nprot,
+            galpha,
+            sysm.binder_solid_nprot[g],
+            sysm.binder_solid_cap[g] * per_volume,
+        )
+        work.binder_dissolved[g] = dis
+        f += bound
+        d += slope
     return f, d
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _any_solid(sysm):
+    for v in sysm.solid_nprot:
+        if v >= 0.0:
+            return True
+    for v in sysm.binder_solid_nprot:  # noqa: SIM110 (numba: no generator in any())
+        if v >= 0.0:
+            return True
+    return False
 
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
@@ -218,14 +284,41 @@ def _speciate(y, sysm, work, shortcut=1e-4):
     # below 1e-15 of the substrate charge the protons change nothing measurable, and a
     # denormal total would underflow [H+] to 0 (ln -> -inf, then NaN)
     if scal[ACTIVE] == 0.0 or total <= 1e-15:
+        per_volume = y[ns + 1] / scal[C_REF]
         for s in range(ns):
             alpha[st_start[s]] = 1.0
             for m in range(st_start[s] + 1, st_start[s + 1]):
                 alpha[m] = 0.0
             nu[s] = 0.0
             var[s] = 0.0
-        for g in range(work.binder_protons.size):
+            work.dissolved[s] = _saturate(
+                y[s],
+                0.0,
+                0.0,
+                st_start[s],
+                st_start[s + 1],
+                sysm.state_nprot,
+                alpha,
+                sysm.solid_nprot[s],
+                sysm.solid_cap[s] * per_volume,
+            )[0]
+        g_start, galpha = sysm.binder_start, work.binder_alpha
+        for g in range(sysm.binder_amount.size):
             work.binder_protons[g] = 0.0
+            galpha[g_start[g]] = 1.0
+            for m in range(g_start[g] + 1, g_start[g + 1]):
+                galpha[m] = 0.0
+            work.binder_dissolved[g] = _saturate(
+                sysm.binder_amount[g] + sysm.binder_released[g] * events,
+                0.0,
+                0.0,
+                g_start[g],
+                g_start[g + 1],
+                sysm.binder_nprot,
+                galpha,
+                sysm.binder_solid_nprot[g],
+                sysm.binder_solid_cap[g] * per_volume,
+            )[0]
         xw[1] = 0.0
         return -math.inf, 0.0
     # the root lies below "every proton free" (hi); lo is far below any amine's reach.
@@ -236,12 +329,14 @@ def _speciate(y, sysm, work, shortcut=1e-4):
     if not (lo < x < hi):
         x = hi - 23.0
     tol = 1e-13 * total
+    # with salts that can precipitate, the dissolved amounts move with x too: no shortcut
+    solids = _any_solid(sysm)
     for _ in range(200):
         f, d = _balance(x, y, sysm, work, events, total)
         if abs(f) <= tol:
             break
         step = -f / d if d > 0.0 else math.inf
-        if abs(step) <= shortcut:
+        if abs(step) <= shortcut and not solids:
             # one Newton step from a warm start: move the fractions to x + step to first
             # order instead of evaluating again; the error is O(step^2) <= 1e-8 in ln[H+],
             # far inside the integrator's tolerance (recorded states use shortcut = 0)
@@ -297,7 +392,8 @@ def _rhs(y, sysm, feed, out, work, protons):
         out[i] = feed[i]
     for r in range(reactant.size):
         a = reactant[r]
-        rate = _rate_constant(r, a, sysm, work, active) * y[a] * y[e] * inv_v
+        amount = work.dissolved[a] if active else y[a]
+        rate = _rate_constant(r, a, sysm, work, active) * amount * y[e] * inv_v
         out[a] -= rate
         out[product[r]] += rate
         out[e] -= rate
@@ -326,22 +422,36 @@ def _jacobian(y, sysm, jac, work, protons):
         x, dfdx = work.warm[0], work.warm[1]
         coupled = dfdx > 0.0 and math.isfinite(x)
     dxdy = work.dx_dy
+    dis = work.dissolved
     if coupled:
-        # F(x, y) = 0  =>  dx/dy_j = -(dF/dy_j) / (dF/dx)
+        # F(x, y) = 0  =>  dx/dy_j = -(dF/dy_j) / (dF/dx). A species or binder above its
+        # saturation adds n* protons per extra molecule (it all precipitates), and its
+        # pinned dissolved amount grows with the volume.
+        dfdv = scal[FREE] * math.exp(x) / scal[C_REF]
         rel_nu = 0.0
         for g in range(g_rel.size):
-            rel_nu += g_rel[g] * gnu[g]
+            n_g = gnu[g]
+            if work.binder_dissolved[g] < sysm.binder_amount[g] + g_rel[g] * _events(y, deg):
+                n_g = sysm.binder_solid_nprot[g]
+                dfdv -= work.binder_dissolved[g] / y[vi] * (n_g - gnu[g])
+            rel_nu += g_rel[g] * n_g
         for j in range(ns):
-            dxdy[j] = -(nu[j] - scal[RELEASE] * deg[j] + rel_nu * deg[j]) / dfdx
+            n_j = nu[j]
+            if dis[j] < y[j]:
+                n_j = sysm.solid_nprot[j]
+                dfdv -= dis[j] / y[vi] * (n_j - nu[j])
+            dxdy[j] = -(n_j - scal[RELEASE] * deg[j] + rel_nu * deg[j]) / dfdx
         dxdy[ns] = 0.0
-        dxdy[vi] = -(scal[FREE] * math.exp(x) / scal[C_REF]) / dfdx
+        dxdy[vi] = -dfdv / dfdx
     for r in range(reactant.size):
         a = reactant[r]
         b = product[r]
         kr = _rate_constant(r, a, sysm, work, active)
-        d_a = kr * y[e] * inv_v  # d rate / d n_a at fixed [H+]
-        d_e = kr * y[a] * inv_v
-        d_v = -kr * y[a] * y[e] * inv_v * inv_v
+        amount = dis[a] if active else y[a]
+        pinned = amount < y[a]  # saturated: the rate follows the solubility, not y[a]
+        d_a = 0.0 if pinned else kr * y[e] * inv_v  # d rate / d n_a at fixed [H+]
+        d_e = kr * amount * inv_v
+        d_v = 0.0 if pinned else -kr * amount * y[e] * inv_v * inv_v
         jac[a, a] -= d_a
         jac[a, e] -= d_e
         jac[a, vi] -= d_v
@@ -356,12 +466,23 @@ def _jacobian(y, sysm, jac, work, protons):
             dk = 0.0
             for m in range(st_start[a + 1] - base):
                 dk += alpha[base + m] * (st_nprot[base + m] - nu[a]) * kms[r, m]
-            q = dk * y[a] * y[e] * inv_v
+            if pinned:  # dissolved = room / alpha_n*: d ln(dissolved) / dx = -(n* - mean)
+                dk -= kr * (sysm.solid_nprot[a] - nu[a])
+            q = dk * amount * y[e] * inv_v
             for j in range(ns + 2):
                 dj = q * dxdy[j]
                 jac[a, j] -= dj
                 jac[b, j] += dj
                 jac[e, j] -= dj
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _events(y, deg):
+    """Substitutions made (each may release a proton), scaled."""
+    total = 0.0
+    for s in range(deg.size):
+        total += deg[s] * y[s]
+    return total
 
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
@@ -461,6 +582,8 @@ def new_work(sysm, n):
         np.array([-math.inf, 0.0]),
         np.zeros(n),
         np.zeros(max_protons(sysm) + 1),
+        np.zeros(ns),
+        np.zeros(max(sysm.binder_amount.size, 1)),
     )
 
 
@@ -753,6 +876,10 @@ def solve_many(
             g_amt[c],
             sysm.binder_released,
             scal[c],
+            sysm.solid_nprot,
+            sysm.solid_cap,
+            sysm.binder_solid_nprot,
+            sysm.binder_solid_cap,
         )
         status, t, _, steps = solve_network(
             y0[c],
@@ -780,11 +907,21 @@ def solve_many(
 
 
 @njit(cache=True, error_model="numpy")
-def speciate_rows(rows, sysm, alpha_out, gnu_out, x_out):
-    """Speciation at recorded states: state fractions, mean protons per binder, ln[H+]."""
+def speciate_rows(rows, sysm, alpha_out, gnu_out, x_out, solid_out):
+    """Speciation at recorded states: state fractions, mean protons per binder, ln[H+], and
+    the amount of each species, then each binder, that is solid (scaled)."""
     work = new_work(sysm, rows.shape[1])
+    ns = rows.shape[1] - 2
+    nb = gnu_out.shape[1]
     for i in range(rows.shape[0]):
-        x, _ = _speciate(rows[i], sysm, work, 0.0)
+        y = rows[i]
+        x, _ = _speciate(y, sysm, work, 0.0)
         x_out[i] = x
         alpha_out[i, :] = work.alpha
-        gnu_out[i, :] = work.binder_protons[: gnu_out.shape[1]]
+        gnu_out[i, :] = work.binder_protons[:nb]
+        events = _events(y, sysm.degree)
+        for s in range(ns):
+            solid_out[i, s] = y[s] - work.dissolved[s]
+        for g in range(nb):
+            amount = sysm.binder_amount[g] + sysm.binder_released[g] * events
+            solid_out[i, ns + g] = amount - work.binder_dissolved[g]

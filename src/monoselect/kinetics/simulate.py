@@ -128,6 +128,31 @@ class Solvolysis:
 
 
 @dataclass(frozen=True)
+class Solid:
+    """A salt that leaves the solution above its saturation concentration: the state of a
+    network species (``species``) or of a binder (``binder``, its index in the pool with the
+    released acid last) carrying ``protons`` protons. Saturation is an equilibrium (fast
+    precipitation and redissolution); the counter-ion is not tracked."""
+
+    name: str  # e.g. "SM.2HCl", "Et3N.HCl"
+    protons: int
+    solubility: float  # mol/L of the salt in the reaction mixture
+    species: int | None = None
+    binder: int | None = None
+
+    def __post_init__(self):
+        if (self.species is None) == (self.binder is None):
+            raise InvalidInput(
+                f"{self.name}: a solid is one species or one binder", field="solubility"
+            )
+        if not (self.solubility >= 0 and math.isfinite(self.solubility)):
+            raise InvalidInput(
+                f"solubility of {self.name} must be finite and >= 0 mol/L, got {self.solubility}",
+                field="solubility",
+            )
+
+
+@dataclass(frozen=True)
 class Problem:
     """One run: what is in the flask at t = 0, the feed plan, and when to stop."""
 
@@ -149,6 +174,7 @@ class Problem:
     max_steps: int = 200_000
     solvolysis: Solvolysis | None = None  # a protic solvent consuming the electrophile
     feed_conc: float | None = None  # mol/L of the fed solution (the engulfment model's zones)
+    solids: tuple[Solid, ...] = ()  # salts that can precipitate
 
     def __post_init__(self):
         if not self.volume > 0:
@@ -198,6 +224,7 @@ class Trajectory:
     state_fractions: np.ndarray | None = None  # [time, microstate] within each species
     binder_protons: np.ndarray | None = None  # [time, binder] mean protons bound
     solvolysed: np.ndarray | None = None  # mol of electrophile consumed by the solvent
+    solids: np.ndarray | None = None  # [time, species then binders] mol precipitated
 
 
 def _binder_tables(pool: ProtonPool):
@@ -247,7 +274,25 @@ def _structure(problem: Problem, rows: _Rows, kms_scale: float = 1.0) -> rb.Site
         binder_amount=rows.g_amt[0],
         binder_released=g_rel,
         proton_scales=rows.scal[0],
+        **_solid_tables(problem, g_rel.size),
     )
+
+
+def _solid_tables(problem: Problem, n_binders: int) -> dict:
+    """The kernel's solid arrays: protons of the salt that precipitates (-1: none) and its
+    solubility (mol/L), per species and per binder."""
+    ns = problem.network.n_species
+    out = {
+        "solid_nprot": np.full(ns, -1.0),
+        "solid_cap": np.zeros(ns),
+        "binder_solid_nprot": np.full(n_binders, -1.0),
+        "binder_solid_cap": np.zeros(n_binders),
+    }
+    for solid in problem.solids:
+        kind, i = ("", solid.species) if solid.species is not None else ("binder_", solid.binder)
+        out[f"{kind}solid_nprot"][i] = solid.protons
+        out[f"{kind}solid_cap"][i] = solid.solubility
+    return out
 
 
 @dataclass(frozen=True)
@@ -353,6 +398,8 @@ def _with_solvolysis(problem: Problem, rows: _Rows, y0, sysm: rb.SiteSystem, fee
         state_weight=np.append(sysm.state_weight, [1.0, 1.0]),
         state_free=np.append(sysm.state_free, [0.0, 0.0]),
         degree=np.append(sysm.degree, [0, 1]).astype(sysm.degree.dtype),
+        solid_nprot=np.append(sysm.solid_nprot, [-1.0, -1.0]),
+        solid_cap=np.append(sysm.solid_cap, [0.0, 0.0]),
     )
     y = np.zeros(ns + 4)
     y[:ns] = y0[:ns]
@@ -367,17 +414,21 @@ def _with_solvolysis(problem: Problem, rows: _Rows, y0, sysm: rb.SiteSystem, fee
 
 
 def _speciation(sysm, rows: np.ndarray, active: bool):
-    """ln [H+], microstate fractions and binder protonation at recorded (scaled) states."""
+    """ln [H+], microstate fractions, binder protonation and the solid amounts (scaled;
+    species then binders) at recorded (scaled) states."""
     m = rows.shape[0]
-    if not active:  # every species is all free base
+    nb = sysm.binder_amount.size
+    if not active:  # every species is all free base, nothing precipitates
         alpha = np.zeros((m, sysm.state_nprot.size))
         alpha[:, sysm.state_start[:-1]] = 1.0
-        return np.full(m, -np.inf), alpha, np.zeros((m, sysm.binder_amount.size))
+        solid = np.zeros((m, rows.shape[1] - 2 + nb))
+        return np.full(m, -np.inf), alpha, np.zeros((m, nb)), solid
     alpha = np.empty((m, sysm.state_nprot.size))
-    gnu = np.empty((m, sysm.binder_amount.size))
+    gnu = np.empty((m, nb))
     x = np.empty(m)
-    rb.speciate_rows(np.ascontiguousarray(rows), sysm, alpha, gnu, x)
-    return x, alpha, gnu
+    solid = np.empty((m, rows.shape[1] - 2 + nb))
+    rb.speciate_rows(np.ascontiguousarray(rows), sysm, alpha, gnu, x, solid)
+    return x, alpha, gnu, solid
 
 
 def integrate(problem: Problem, *, record: int = 20_000) -> Trajectory:
@@ -390,7 +441,8 @@ def integrate(problem: Problem, *, record: int = 20_000) -> Trajectory:
     rec_y = np.empty((record, ns + extra + 2))
     y_out = np.empty(ns + extra + 2)
     conv = problem.stop_conversion if problem.stop_conversion is not None else 2.0
-    protons = True if problem.protons.active else None
+    # salts that can precipitate need the speciation even with no proton in the pool
+    protons = True if problem.protons.active or problem.solids else None
     status, t_final, n_rec, steps = rb.solve_network(
         y0,
         sysm,
@@ -424,9 +476,10 @@ def integrate(problem: Problem, *, record: int = 20_000) -> Trajectory:
             rec_t[n_rec - 1] = t_final
             rec_y[n_rec - 1] = y_out
         rec_t, rec_y = rec_t[:n_rec], rec_y[:n_rec]
-    log_h, alpha, gnu = _speciation(sysm, rec_y, problem.protons.active)
+    log_h, alpha, gnu, solid = _speciation(sysm, rec_y, protons is not None)
     if extra:  # the bookkeeping species are not part of the network: off the record
         alpha = alpha[:, : problem.network.state_start[-1]]
+        solid = np.delete(solid, [ns, ns + 1], axis=1)
     return Trajectory(
         time=rec_t.copy(),
         species=rec_y[:, :ns] * n_ref,
@@ -440,6 +493,7 @@ def integrate(problem: Problem, *, record: int = 20_000) -> Trajectory:
         log_h=log_h,
         state_fractions=alpha,
         binder_protons=gnu,
+        solids=solid * n_ref if problem.solids else None,
     )
 
 
@@ -477,7 +531,7 @@ class _KernelRates:
 def _radau_fallback(problem, y0, sysm, ends, feeds, sites_total, e_total, t_reached):
     """Stiffer, slower second attempt with the same stop rules; SolverFailure if it fails too."""
     ns = problem.network.n_species
-    law = _KernelRates(sysm, y0.size, True if problem.protons.active else None)
+    law = _KernelRates(sysm, y0.size, True if problem.protons.active or problem.solids else None)
     feeding: tuple[Event, ...] = ()
     if problem.stop_conversion is not None:
         feeding = (
@@ -537,7 +591,7 @@ def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) 
         return _one_by_one(problems)
     net = problems[0].network
     p0 = problems[0]
-    shared = ("spent_tol", "time_cap", "rtol", "atol", "max_steps")
+    shared = ("spent_tol", "time_cap", "rtol", "atol", "max_steps", "solids")
     key0 = tuple(getattr(p0, name) for name in shared)
     sig0 = p0.protons.signature()
     for p in problems:  # one pass: sweeps of 10,000 conditions spend real time here
@@ -585,7 +639,7 @@ def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) 
     rb.solve_many(
         rows.y0,
         shared_sysm,
-        True if rows.scal[:, rb.ACTIVE].any() else None,
+        True if rows.scal[:, rb.ACTIVE].any() or p0.solids else None,
         np.ascontiguousarray(kms),
         rows.g_amt,
         rows.scal,
@@ -717,8 +771,11 @@ def integrate_feed_zones(
     if not (volume > 0 and v_blob > 0):
         raise InvalidInput("nothing is fed to a feed zone", field="feed")
     passive = np.append(sysm.binder_amount, sysm.proton_scales[rb.CHARGED])
-    own = sysm._replace(
-        binder_amount=sysm.binder_amount.copy(), proton_scales=sysm.proton_scales.copy()
+    own = sysm._replace(  # the zones keep every salt dissolved (the model says so)
+        binder_amount=sysm.binder_amount.copy(),
+        proton_scales=sysm.proton_scales.copy(),
+        solid_nprot=np.full(sysm.solid_nprot.size, -1.0),
+        binder_solid_nprot=np.full(sysm.binder_solid_nprot.size, -1.0),
     )
     out = np.zeros((rates.size, nc))
     made = np.zeros((rates.size, nc))

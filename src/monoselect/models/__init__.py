@@ -82,6 +82,14 @@ def simulate(
             f"{name} run assumes ideal mixing"
         )
         result = replace(result, warnings=(*result.warnings, note))
+    if scenario.solubility and name != "site":
+        from dataclasses import replace
+
+        note = (
+            f"solubility applies to site runs (one-ended electrophiles in solution); in this "
+            f"{name} run every salt stays dissolved"
+        )
+        result = replace(result, warnings=(*result.warnings, note))
     return _with_solvent(result, scenario)
 
 

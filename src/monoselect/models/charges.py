@@ -4,12 +4,14 @@ everywhere."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from monoselect.chem.molecules import Electrophile
 from monoselect.chem.tables import acids_bases, lookup_key
 from monoselect.errors import InvalidInput
-from monoselect.kinetics.simulate import Binder, FeedStage, ProtonPool
+from monoselect.kinetics.network import Network
+from monoselect.kinetics.simulate import Binder, FeedStage, ProtonPool, Solid
 from monoselect.models import reagents
 from monoselect.scenario import Scenario
 
@@ -199,3 +201,64 @@ def proton_pool(
             )
         )
     return pool, volume, notes
+
+
+def solids(
+    scenario: Scenario, network: Network, pool: ProtonPool
+) -> tuple[tuple[Solid, ...], list[str]]:
+    """The salts the scenario lets precipitate (``solubility``), matched to the network's
+    species (SM, mono, bis... or the substrate's name) and to the bases charged, with the
+    assumptions they bring. Nothing precipitates unless named: no solubility of an amine
+    salt in an organic solvent is sourced in the data."""
+    given = scenario.solubilities()
+    solvent = scenario.solvent_properties().key
+    if not given:
+        return (), []
+    labels = {label.lower(): i for i, label in enumerate(network.labels)}
+    labels.setdefault(lookup_key(scenario.substrate), 0)
+    labels["sm"] = 0
+    binders = list(pool.binders) + ([pool.released] if pool.released is not None else [])
+    names = {lookup_key(b.name): g for g, b in enumerate(binders)}
+    out: list[Solid] = []
+    notes: list[str] = []
+    seen: set[tuple[str, int]] = set()
+    for name, (base, protons, mol_l) in given.items():
+        field = f"solubility.{name}"
+        species = labels.get(base.lower(), labels.get(lookup_key(base)))
+        binder = None
+        top = 0
+        if species is not None:
+            lo, hi = network.state_start[species], network.state_start[species + 1]
+            top = int(max(network.state_nprot[lo:hi]))
+            what = network.labels[species]
+        else:
+            key = lookup_key(base)
+            with contextlib.suppress(InvalidInput):  # an alias of a tabled base (TEA -> Et3N)
+                key = lookup_key(reagents.acid_base(base, "base", "solubility").name)
+            binder = names.get(key)
+            if binder is None:
+                choices = ", ".join([*network.labels, *(b.name for b in binders)])
+                raise InvalidInput(
+                    f"{base} in {name} is neither a species of this run nor a base charged",
+                    field=field,
+                    fix=f"name one of {choices}",
+                )
+            top = len(binders[binder].pka)
+            what = binders[binder].name
+        if protons > top:
+            raise InvalidInput(
+                f"{what} carries at most {top} proton{'s' * (top != 1)}: {name} cannot form",
+                field=field,
+                fix=f"give {what}.HCl" if top else f"give the free base as {what}",
+            )
+        if (what, species is None) in seen:
+            raise InvalidInput(
+                f"{what} is given two solid forms", field=field, fix="give one salt per species"
+            )
+        seen.add((what, species is None))
+        out.append(Solid(name, protons, mol_l, species=species, binder=binder))
+        notes.append(
+            f"{name} precipitates above {mol_l * 1e3:.4g} mM in {solvent} (user-given "
+            "solubility; equilibrium with the solid, counter-ion not tracked)"
+        )
+    return tuple(out), notes

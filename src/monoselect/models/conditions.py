@@ -34,13 +34,14 @@ def solvent_notes(
     warnings: list[str] = []
     if scenario.solvent is None:
         assumptions.append(f"solvent not given: {sol.key} assumed")
-    if not sol.protic:
-        if releases in ("strong", "carboxylic") or scenario.acid:
-            assumptions.append(
-                f"ammonium salts stay dissolved: precipitation of amine salts in {sol.key} "
-                "(solids) is not modelled"
-            )
-    elif electrophile_class in SOLVOLYSED and not solvolysis_modelled:
+    salty = releases in ("strong", "carboxylic") or scenario.acid or scenario.base
+    if salty and not scenario.solubility:
+        assumptions.append(
+            f"ammonium salts stay dissolved in {sol.key}: no solubility of an amine salt in it "
+            "is in the data; give solubility (e.g. --solubility 'SM.2HCl=1 mM') to let a salt "
+            "precipitate"
+        )
+    if sol.protic and electrophile_class in SOLVOLYSED and not solvolysis_modelled:
         assumptions.append(
             f"{sol.key} is protic: solvolysis of the electrophile by the solvent (which also "
             "releases its acid) is not part of this model"

@@ -29,7 +29,7 @@ from monoselect.kinetics.simulate import (
     integrate_many,
 )
 from monoselect.models import reagents
-from monoselect.models.charges import feed_plan, proton_pool
+from monoselect.models.charges import feed_plan, proton_pool, solids
 from monoselect.models.conditions import MixingCheck, mixing_check
 from monoselect.results import Provenance, Result, Split, normalised
 from monoselect.scenario import SPENT_TOL, TIME_CAP_S, Scenario
@@ -149,12 +149,27 @@ class SiteResult(Result):
             "feed_zones": None if self.feed_zones is None else self.feed_zones.to_dict(),
             "ideal_split": self.ideal_split().to_dict(),
             "speciation": self._speciation(idx),
+            "precipitate": self._precipitate(),
             "time_course": {
                 "time_s": o.time[idx].tolist(),
                 "fractions": {lab: o.fractions[idx, i].tolist() for i, lab in enumerate(o.labels)},
                 "volume_mL": (o.volume[idx] * 1e3).tolist(),
             },
         }
+
+    def _precipitate(self) -> dict | None:
+        """Each salt allowed to precipitate: mol in the solid at the end and at most, and
+        the end amount per substrate charged (None: no solubility given)."""
+        o = self.outcome
+        if o.solids is None:
+            return None
+        n_sub = self.problem.substrate_charged
+        out = {}
+        for i, name in enumerate(o.solid_names):
+            if name:
+                end, peak = max(float(o.solids[-1, i]), 0.0), max(float(o.solids[:, i].max()), 0.0)
+                out[name] = {"mol": end, "peak_mol": peak, "eq": end / n_sub}
+        return out
 
     def _speciation(self, idx) -> dict:
         """Protonation of every species over time: fraction with 0, 1, 2 ... protons."""
@@ -470,6 +485,8 @@ def build_problem(
     """The kinetics problem for ``scenario`` and the assumptions it made."""
     plan = feed_plan(scenario)
     pool, added_volume, notes = proton_pool(scenario, electrophile, plan.substrate_charged)
+    salts, more = solids(scenario, network, pool)
+    notes = [*notes, *more]
     solvolysis, more = solvolysis_for(scenario, electrophile, plan.volume, plan.substrate_charged)
     notes = [*notes, *more]
     problem = Problem(
@@ -485,6 +502,7 @@ def build_problem(
         spent_tol=SPENT_TOL,
         solvolysis=solvolysis,
         feed_conc=plan.feed_conc,
+        solids=salts,
     )
     return problem, [*notes, *plan.notes]
 
@@ -659,6 +677,11 @@ def _feed_zones(scenario, problem, net, outcome, mixing, assumptions, warnings):
             "not in stages): the split assumes ideal mixing"
         )
         return None
+    if problem.solids:
+        warnings.append(
+            "the engulfment model keeps every salt dissolved in the feed zones and the bulk; "
+            "the precipitate reported is the ideal-mixing run's"
+        )
     portions = scenario.mixing.blobs if scenario.mixing is not None else 20
     hold = max(float(outcome.time[-1]) - problem.feed_end, 0.0)
     inverse = scenario.mode == "inverse"

@@ -55,6 +55,9 @@ class Crude:
     electrophile_charged: float
     notes: tuple[str, ...]
     provenance: tuple[Provenance, ...]
+    # True when salt_fraction is what the run precipitated (solubilities given), not every
+    # salt of the final speciation
+    precipitated: bool = False
 
 
 def _neutral(key, name, smiles, mw, role, note_logp=True) -> Component:
@@ -164,6 +167,10 @@ def crude_from_result(result: Result) -> Crude:
         salt.append(float(1.0 - p[0]))
         charged = float(p[1:] @ np.arange(1, p.size)) / salt[-1] if salt[-1] > 1e-15 else 1.0
         salt_charge.append(charged)
+        if o.solids is not None:  # the run says what is solid: that, and only that, filters
+            gone = max(float(o.solids[-1, s]), 0.0)
+            salt[-1] = min(gone / amounts[-1], 1.0) if amounts[-1] > 0 else 0.0
+            salt_charge[-1] = float(o.solid_protons[s])
     events = float(final @ np.asarray(o.degree, dtype=float))
     left = max(float(o.electrophile[-1]), 0.0)
     if left > 1e-6 * problem.substrate_charged:
@@ -206,6 +213,10 @@ def crude_from_result(result: Result) -> Crude:
                 frac, charge = mean / top, 1.0
             else:
                 frac, charge = 1 - mean / top, -1.0
+            if o.solids is not None:
+                gone = max(float(o.solids[-1, len(net.labels) + g]), 0.0)
+                frac = gone / amount if amount > 0 else 0.0
+                charge = comp.base_charge + float(o.solid_protons[len(net.labels) + g])
             salt.append(min(max(frac, 0.0), 1.0))
             salt_charge.append(charge)
         spectator += cation * amount
@@ -224,4 +235,5 @@ def crude_from_result(result: Result) -> Crude:
         electrophile_charged=float(problem.electrophile_charged),
         notes=tuple(notes),
         provenance=tuple(prov),
+        precipitated=o.solids is not None,
     )

@@ -142,6 +142,7 @@ class Runner:
         self.salt_charge = np.zeros(nc)
         self.salt_charge[: len(crude.salt_charge)] = crude.salt_charge
         self.crude_amounts = amounts[0].copy()
+        self.precipitated = crude.precipitated
         self.added = np.zeros((self.b, nc))
         self.work = Phase(
             "organic",
@@ -596,8 +597,11 @@ class Runner:
         phase.spectator = phase.spectator + charge
         phase.salt_fraction = np.zeros_like(phase.salt_fraction)
         self.records[-1].notes.append(
-            "every salt of the run's final speciation taken as insoluble in "
-            f"{phase.solvent} (assumed; solubilities not sourced)"
+            "what the run precipitated (the solubilities given): the rest stays in solution"
+            if self.precipitated
+            else "every salt of the run's final speciation taken as insoluble in "
+            f"{phase.solvent} (assumed; give solubility to the run to filter only what "
+            "precipitates)"
         )
 
     # --- driver ------------------------------------------------------------------------------
