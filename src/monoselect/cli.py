@@ -150,6 +150,7 @@ CONDITIONS = {
     "precious": "'substrate' or 'electrophile' (ranks by its yield)",
     "kappa": "k2/k1 per molecule, e.g. from `monoselect fit` (default: from pKa)",
     "k": "per-site rate constant of a fresh site, e.g. '0.01 L/mol/s'",
+    "solubility": "salts that precipitate, e.g. 'SM.HCl=1 mM,Et3N.HCl=5 mM' (default none)",
 }
 
 

@@ -304,6 +304,31 @@ class MixingSpec(_Spec):
 SALT = re.compile(r"(?P<base>[^.\s][^.]*?)(?:\.(?P<n>[1-9]?)(?P<acid>[A-Za-z][A-Za-z0-9]*))?")
 
 
+def parse_solubility(v) -> dict | None:
+    """A mapping of salt names to concentrations, or its text ('SM.2HCl=2 mM, ...')."""
+    if v is None:
+        return None
+    example = "give it like 'SM.2HCl=2 mM' or {Et3N.HCl: 0.05 M}"
+    if isinstance(v, str):
+        pairs = [p.split("=", 1) for p in v.replace(";", ",").split(",") if p.strip()]
+        if not pairs or any(len(p) != 2 for p in pairs):
+            raise ValueError(f"cannot read solubility {v!r}; {example}")
+        v = {k.strip(): val.strip() for k, val in pairs}
+    if not isinstance(v, dict) or not v:
+        raise ValueError(f"no salt given; {example}")
+    out = {}
+    for key, value in v.items():
+        name = str(key).strip()
+        if SALT.fullmatch(name) is None:
+            raise ValueError(
+                f"{key!r} is not a salt name like SM.2HCl, mono.HCl or Et3N.HCl; {example}"
+            )
+        if name in out:
+            raise ValueError(f"{name} is given twice")
+        out[name] = value
+    return out
+
+
 class Scenario(_Spec):
     """Substrate + electrophile + how they are brought together. Amounts are per ``scale``."""
 
@@ -450,28 +475,7 @@ class Scenario(_Spec):
     @field_validator("solubility", mode="before")
     @classmethod
     def _solubility_ok(cls, v):
-        """A mapping of salt names to concentrations, or its text ('SM.2HCl=2 mM, ...')."""
-        if v is None:
-            return None
-        example = "give it like 'SM.2HCl=2 mM' or {Et3N.HCl: 0.05 M}"
-        if isinstance(v, str):
-            pairs = [p.split("=", 1) for p in v.replace(";", ",").split(",") if p.strip()]
-            if not pairs or any(len(p) != 2 for p in pairs):
-                raise ValueError(f"cannot read solubility {v!r}; {example}")
-            v = {k.strip(): val.strip() for k, val in pairs}
-        if not isinstance(v, dict) or not v:
-            raise ValueError(f"no salt given; {example}")
-        out = {}
-        for key, value in v.items():
-            name = str(key).strip()
-            if SALT.fullmatch(name) is None:
-                raise ValueError(
-                    f"{key!r} is not a salt name like SM.2HCl, mono.HCl or Et3N.HCl; {example}"
-                )
-            if name in out:
-                raise ValueError(f"{name} is given twice")
-            out[name] = value
-        return out
+        return parse_solubility(v)
 
     @field_validator("over_alkylation")
     @classmethod

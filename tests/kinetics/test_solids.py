@@ -230,3 +230,15 @@ def test_the_filter_takes_what_the_run_precipitated_and_only_that():
     # no solubility was given for the amines: they stayed dissolved, none is in the cake
     for label in ("SM", "mono", "bis"):
         assert float(cake.amounts[0, keys.index(label)]) == 0.0
+
+
+def test_compare_gives_each_protocol_the_solubilities_it_can_use():
+    """A base's salt belongs where that base is charged; the species' salts go everywhere."""
+    from monoselect.protocols.base import Conditions, scenario_for
+
+    cond = Conditions(electrophile="AcCl", solubility="SM.HCl=1 mM, TEA.HCl=5 mM")
+    with_base = scenario_for(cond, base="Et3N", base_eq=1.2)
+    assert with_base.solubility == {"SM.HCl": "1 mM", "TEA.HCl": "5 mM"}
+    assert scenario_for(cond).solubility == {"SM.HCl": "1 mM"}  # no base: no Et3N.HCl
+    # and the run made from it precipitates the Et3N salt (TEA is Et3N's alias)
+    assert simulate(with_base).outcome.precipitate()["TEA.HCl"] > 0

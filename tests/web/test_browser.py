@@ -134,6 +134,32 @@ def test_the_mixing_select_runs_the_feed_zone(page, server, tmp_path):
     assert mono < api["ideal_split"]["fractions"]["mono"] - 0.1
 
 
+def test_a_salt_given_a_solubility_precipitates_on_the_page(page, server):
+    """Et3N.HCl crashing out of THF: the page shows the solid the API reports."""
+    page.goto(server.url + "/")
+    page.fill("input[name=substrate]", "piperazine")
+    page.fill("input[name=electrophile]", "AcCl")
+    page.fill("input[name=addition_time]", "1 h")
+    page.fill("input[name=solvent]", "THF")
+    page.click("details summary")
+    page.fill("input[name=base]", "Et3N")
+    page.fill("input[name=base_eq]", "1.2")
+    page.fill("input[name=solubility]", "Et3N.HCl=5 mM")
+    page.click("#run")
+    page.wait_for_selector("#precipitate tr[data-salt='Et3N.HCl']", timeout=120_000)
+    shown = float(page.get_attribute("#precipitate tr[data-salt='Et3N.HCl']", "data-mol"))
+    api = httpx.post(
+        server.url + "/api/simulate",
+        json={
+            "substrate": "piperazine", "electrophile": "AcCl", "addition_time": "1 h",
+            "solvent": "THF", "base": "Et3N", "base_eq": "1.2", "solubility": "Et3N.HCl=5 mM",
+        },
+        timeout=120,
+    ).json()  # fmt: skip
+    assert shown == api["precipitate"]["Et3N.HCl"]["mol"]
+    assert shown > 0.009  # most of the 10 mmol HCl released ends in the solid
+
+
 def test_an_invalid_value_shows_the_field_and_the_fix(page, server):
     page.goto(server.url + "/")
     page.fill("input[name=eq]", "-1")
@@ -175,6 +201,30 @@ def test_compare_ranks_the_protocols(page, server, tmp_path):
     assert len(rows) >= 5
     assert rows[0].get_attribute("data-protocol")
     page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
+
+
+def test_compare_with_a_salt_that_crashes_out(page, server):
+    """The solubility box reaches every protocol: the page's direct row is the API's, and
+    SM.HCl crashing out of THF costs the direct run mono against all-dissolved."""
+    page.goto(server.url + "/compare")
+    page.fill("input[name=electrophile]", "AcCl")
+    page.fill("input[name=solvent]", "THF")
+    page.fill("input[name=solubility]", "SM.HCl=1 mM")
+    page.click("#run")
+    page.wait_for_selector("#ranking tbody tr[data-protocol=direct]", timeout=120_000)
+    shown = float(page.get_attribute("#ranking tr[data-protocol=direct]", "data-mono"))
+    body = {"substrate": "piperazine", "electrophile": "AcCl", "solvent": "THF"}
+    salty = httpx.post(
+        server.url + "/api/compare", json={**body, "solubility": "SM.HCl=1 mM"}, timeout=120
+    ).json()
+    plain = httpx.post(server.url + "/api/compare", json=body, timeout=120).json()
+
+    def direct(answer):
+        (row,) = [r for r in answer["ranking"] if r["protocol"] == "direct"]
+        return row["mono_yield_on_substrate"]
+
+    assert shown == direct(salty)
+    assert direct(salty) < direct(plain) - 0.05
 
 
 def test_the_api_docs_render_offline(page, server):

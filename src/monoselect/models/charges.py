@@ -234,7 +234,7 @@ def solids(
         else:
             key = lookup_key(base)
             with contextlib.suppress(InvalidInput):  # an alias of a tabled base (TEA -> Et3N)
-                key = lookup_key(reagents.acid_base(base, "base", "solubility").name)
+                key = lookup_key(reagents.acid_base(base, field, "base").name)
             binder = names.get(key)
             if binder is None:
                 choices = ", ".join([*network.labels, *(b.name for b in binders)])

@@ -20,11 +20,13 @@ from monoselect.errors import InvalidInput
 from monoselect.results import Result, Split
 from monoselect.scenario import (
     MAX_EQ,
+    SALT,
     Quantity,
     Scenario,
     build,
     make_scenario,
     parse_quantity,
+    parse_solubility,
 )
 
 # eq of base per eq of acid the reaction releases when base is "auto": the usual 20 % bench
@@ -58,11 +60,21 @@ class Conditions(BaseModel):
         None, gt=0, description="k2/k1 per molecule, e.g. from `monoselect fit` (default: from pKa)"
     )
     k: Quantity | None = Field(None, description="per-site rate constant of a fresh site (fitted)")
+    solubility: dict[str, Quantity] | None = Field(
+        None,
+        description="salts that precipitate above this concentration, e.g. 'SM.HCl=1 mM, "
+        "Et3N.HCl=5 mM'; a base's salt applies where that base is charged",
+    )
     max_substrate_eq: float = Field(10.0, description="most diamine equivalents you accept")
     max_time: Quantity = Field("24 h", description="longest run you accept")
     precious: Literal["substrate", "electrophile"] = Field(
         "substrate", description="which reagent's yield ranks the protocols"
     )
+
+    @field_validator("solubility", mode="before")
+    @classmethod
+    def _solubility_ok(cls, v):
+        return parse_solubility(v)
 
     @field_validator("eq", "max_substrate_eq", "base_eq", mode="before")
     @classmethod
@@ -282,7 +294,31 @@ def scenario_for(cond: Conditions, **fields) -> Scenario:
     )
     if same:
         base.update({n: getattr(cond, n) for n in ("kappa", "k") if getattr(cond, n) is not None})
+        if cond.solubility:
+            base["solubility"] = _salts_present(cond.solubility, fields.get("base"))
     return make_scenario(**{**base, **fields})
+
+
+def _salts_present(solubility: dict, base: str | None) -> dict | None:
+    """The solubilities that apply to a protocol: every species' salt, and a base's salt
+    only where that base is charged (no Et3N.HCl in a run without Et3N)."""
+    from monoselect.chem.tables import lookup_key
+    from monoselect.models.reagents import acid_base
+
+    def key(name: str) -> str | None:
+        try:
+            return lookup_key(acid_base(name, "solubility", "base").name)
+        except InvalidInput:
+            return None  # not a tabled base: a species (SM, mono...) or the substrate
+
+    charged = key(base) if base else None
+    out = {}
+    for name, value in solubility.items():
+        what = SALT.fullmatch(name)["base"]
+        tabled = key(what)
+        if tabled is None or tabled == charged:
+            out[name] = value
+    return out or None
 
 
 def summarise(

@@ -18,6 +18,7 @@
         (r.notes || []).join("; "),
       ]);
       tr.dataset.protocol = r.protocol;
+      tr.dataset.mono = String(r.mono_yield_on_substrate);
     });
     const failed = document.getElementById("failed");
     failed.hidden = data.failed.length === 0;

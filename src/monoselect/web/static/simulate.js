@@ -117,6 +117,15 @@
     yields.replaceChildren();
     monoselect.row(yields, ["mono yield on substrate", monoselect.percent(data.split.mono_yield_on_substrate)]);
     monoselect.row(yields, ["mono yield on electrophile", monoselect.percent(data.split.mono_yield_on_electrophile)]);
+    const solid = document.getElementById("precipitate");
+    const solids = solid.querySelector("tbody");
+    solids.replaceChildren();
+    for (const [name, v] of Object.entries(data.precipitate || {})) {
+      const tr = monoselect.row(solids, [name, `${(v.mol * 1e3).toPrecision(3)} mmol`, `${v.eq.toFixed(3)} eq`]);
+      tr.dataset.salt = name;
+      tr.dataset.mol = String(v.mol);
+    }
+    solid.hidden = !data.precipitate;
     monoselect.list(document.getElementById("warnings"), data.warnings);
     monoselect.list(document.getElementById("assumptions"), data.assumptions);
     monoselect.downloadLink(document.getElementById("download"), data);
