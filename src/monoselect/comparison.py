@@ -143,12 +143,10 @@ class DelayedProgress:
     def __init__(self, total: int, delay: float = 1.0, label: str = "simulating protocols"):
         import threading
 
-        from rich.progress import Progress
-
         self.done = 0
         self.total = total
-        self.bar = Progress(transient=True)
-        self.task = self.bar.add_task(label, total=total)
+        self.label = label
+        self.bar = None  # made when shown: a fast run never imports rich.progress
         self.lock = threading.Lock()
         self.shown = False
         self.timer = threading.Timer(delay, self._show)
@@ -156,15 +154,20 @@ class DelayedProgress:
         self.timer.start()
 
     def _show(self) -> None:
+        from rich.progress import Progress
+
         with self.lock:
             if self.done < self.total:
+                self.bar = Progress(transient=True)
+                self.task = self.bar.add_task(self.label, total=self.total, completed=self.done)
                 self.bar.start()
                 self.shown = True
 
     def __call__(self, done: int, total: int) -> None:
         with self.lock:
             self.done, self.total = done, total
-            self.bar.update(self.task, completed=done, total=total)
+            if self.bar is not None:
+                self.bar.update(self.task, completed=done, total=total)
 
     def close(self) -> None:
         self.timer.cancel()

@@ -159,3 +159,24 @@ def test_compare_covers_reductive_amination_and_resin():
         PROTOCOLS["reductive_one_pot"].run(COND)
     with pytest.raises(InvalidInput, match="does not apply"):
         PROTOCOLS["resin"].run(cond)  # reductive amination on the bead is not modelled
+
+
+def test_the_progress_bar_appears_only_for_a_slow_run():
+    """A compare that ends within the delay never makes a bar (nor imports rich.progress for
+    it); one that takes longer shows the bar with what is done so far."""
+    import time
+
+    from monoselect.comparison import DelayedProgress
+
+    with DelayedProgress(3, delay=30.0) as fast:
+        fast(3, 3)
+    assert fast.bar is None and not fast.shown
+    with DelayedProgress(3, delay=0.01) as slow:
+        slow(1, 3)
+        deadline = time.monotonic() + 5
+        while not slow.shown and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert slow.shown
+        assert slow.bar.tasks[0].completed == 1
+        slow(2, 3)
+        assert slow.bar.tasks[0].completed == 2

@@ -93,12 +93,12 @@ def species_ions(name: str, smiles: str) -> list[Ion]:
     in-source losses of tBu and Boc, and the M+2 (and M+4...) Cl/Br isotope peaks of
     [M+H]+."""
     from rdkit import Chem
-    from rdkit.Chem import Descriptors
+    from rdkit.Chem import rdMolDescriptors
 
     from monoselect.chem.products import isotope_pattern
 
     mol = _mol(name, smiles)
-    m = Descriptors.ExactMolWt(mol)
+    m = rdMolDescriptors.CalcExactMolWt(mol)
     mh = m + PROTON_MASS
     ions = [
         Ion(name, "[M+H]+", mh),

@@ -388,10 +388,17 @@ def classify_electrophile(mol) -> tables.ElectrophileClass | None:
     return None
 
 
+def average_mass(mol) -> float:
+    """Average molar mass (g/mol) with implicit hydrogens, as RDKit's Descriptors.MolWt
+    computes it, without importing that module (a tenth of a second at start-up)."""
+    from rdkit import Chem
+
+    return sum(atom.GetMass() for atom in Chem.AddHs(mol).GetAtoms())
+
+
 def resolve_electrophile(text: str, *, field: str = "electrophile") -> Electrophile:
     """An electrophile from the reagent table or a SMILES, recognised into a class."""
     from rdkit import Chem
-    from rdkit.Chem import Descriptors
 
     if not isinstance(text, str) or not text.strip():
         raise UnknownReagent("no electrophile given", field=field, fix="name one, e.g. 'Boc2O'")
@@ -432,7 +439,7 @@ def resolve_electrophile(text: str, *, field: str = "electrophile") -> Electroph
         ea_source=cls.ea_source,
         substituent=cls.substituent,
         releases=cls.releases,
-        mw=entry.mw if entry else Descriptors.MolWt(mol),
+        mw=entry.mw if entry else average_mass(mol),
         density=entry.density if entry else None,
         byproduct=entry.byproduct if entry else None,
         releases_acid=entry.releases_acid if entry else None,

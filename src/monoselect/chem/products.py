@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from monoselect.chem.molecules import Electrophile, Substrate
+from monoselect.chem.molecules import Electrophile, Substrate, average_mass
 from monoselect.errors import InvalidStructure
 
 PROTON_MASS = 1.007276466621  # u, CODATA 2018
@@ -106,7 +106,7 @@ def species_structures(
 ) -> list[SpeciesInfo]:
     """SpeciesInfo for each pattern (same order as ``patterns``)."""
     from rdkit import Chem
-    from rdkit.Chem import Descriptors, rdMolDescriptors
+    from rdkit.Chem import rdMolDescriptors
     from rdkit.Chem.rdChemReactions import ReactionFromSmarts
 
     rxn = ReactionFromSmarts(electrophile.reaction_smarts)
@@ -124,7 +124,8 @@ def species_structures(
         for site, state in enumerate(pattern):
             for _ in range(state):
                 mol = _substitute(mol, e_mol, rxn, site, quat_rxn)
-        mono = Descriptors.ExactMolWt(mol)  # a cation's mass: RDKit takes off the electrons
+        # a cation's mass: RDKit takes off the electrons
+        mono = rdMolDescriptors.CalcExactMolWt(mol)
         charge = Chem.GetFormalCharge(mol)
         (z1, mz1), (z2, mz2) = ion_mz(mono, charge)
         out.append(
@@ -132,7 +133,7 @@ def species_structures(
                 label=label,
                 smiles=Chem.MolToSmiles(mol),
                 formula=rdMolDescriptors.CalcMolFormula(mol),
-                mw=Descriptors.MolWt(mol),
+                mw=average_mass(mol),
                 monoisotopic=mono,
                 mz_h=mz1,
                 mz_2h=mz2,

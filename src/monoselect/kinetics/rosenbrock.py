@@ -157,8 +157,9 @@ def _states(hpow, start, stop, nprot, weight, alpha):
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
 def _saturate(amount, mean, var, start, stop, nprot, alpha, n_star, room):
-    """Dissolved amount of a binder whose ``n_star``-proton salt saturates at ``room`` (scaled
-    amount the volume holds), and its bound protons and their d/d ln[H+].
+    """(dissolved amount, protons bound, their d/d ln[H+]) of a species or binder whose
+    ``n_star``-proton salt saturates at ``room`` (scaled amount the volume holds; n* < 0:
+    never).
 
     Above saturation the salt's state is pinned at ``room``: dissolved = room / alpha_n*, the
     rest is solid carrying n* protons each, and d(bound)/dx = dissolved ((n* - mean)^2 + var)

@@ -132,6 +132,7 @@ def species(
 def molar_mass(smiles: str) -> float:
     """Average molar mass, g/mol."""
     from rdkit import Chem
-    from rdkit.Chem import Descriptors
 
-    return Descriptors.MolWt(Chem.MolFromSmiles(smiles))
+    from monoselect.chem.molecules import average_mass
+
+    return average_mass(Chem.MolFromSmiles(smiles))

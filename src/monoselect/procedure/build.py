@@ -87,10 +87,7 @@ class Checkpoint:
 
 def _substrate_row(scenario: Scenario, mmol: float) -> Reagent:
     sub = reagents.substrate(scenario.substrate)
-    from rdkit import Chem
-    from rdkit.Chem import Descriptors
-
-    mw = float(Descriptors.MolWt(Chem.MolFromSmiles(sub.smiles)))
+    mw = reagents.molar_mass(sub.smiles)
     _, acid, per = reagents.salt(scenario.substrate)
     if acid is not None:  # weighed as the salt: its molar mass carries the acid
         mw += per * data()["molar_mass"][acid]

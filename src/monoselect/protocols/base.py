@@ -302,12 +302,11 @@ def scenario_for(cond: Conditions, **fields) -> Scenario:
 def _salts_present(solubility: dict, base: str | None) -> dict | None:
     """The solubilities that apply to a protocol: every species' salt, and a base's salt
     only where that base is charged (no Et3N.HCl in a run without Et3N)."""
-    from monoselect.chem.tables import lookup_key
     from monoselect.models.reagents import acid_base
 
-    def key(name: str) -> str | None:
+    def key(name: str) -> str | None:  # the table's own name: TEA and Et3N are one base
         try:
-            return lookup_key(acid_base(name, "solubility", "base").name)
+            return acid_base(name, "solubility", "base").name
         except InvalidInput:
             return None  # not a tabled base: a species (SM, mono...) or the substrate
 
