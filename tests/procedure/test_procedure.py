@@ -231,3 +231,18 @@ def test_the_terminal_shows_the_warnings_the_report_lists():
     console.print(p)
     shown = console.export_text()
     assert all(f"warning: {w}" in shown for w in p.warnings)
+
+
+def test_a_run_that_precipitates_ends_with_the_filtration_and_its_amount():
+    """Et3N.HCl crashing out of THF: the last step says what and how much to filter off (the
+    run's own number), and a feed that ends the run adds no 'stir for 0 s' step."""
+    from monoselect import make_scenario, procedure, simulate
+
+    kw = dict(substrate="piperazine", electrophile="AcCl", solvent="THF", base="Et3N",
+              base_eq=1.2, addition_time="1 h", solubility="Et3N.HCl=5 mM")  # fmt: skip
+    made = simulate(make_scenario(**kw)).outcome.precipitate()["Et3N.HCl"]
+    p = procedure(make_scenario(**kw))
+    last = p.steps[-1].text
+    assert last.startswith("Expect a precipitate: Et3N.HCl")
+    assert f"about {made * 1e3:.3g} mmol" in last
+    assert not any("for 0 s" in s.text for s in p.steps)

@@ -365,7 +365,7 @@ def steps_for(scenario: Scenario, rows, volumes, checkpoints_, solvent: str) -> 
     else:
         timed.append((f"Add {solution} in one portion", 0.0, 0.0))
     end = checkpoints_[-1].time_s
-    if np.isfinite(end) and end > start:
+    if np.isfinite(end) and end - start >= 1.0:  # no "stir for 0 s" when the feed ends it
         timed.append(
             (
                 f"Stir at {t_c:g} degC for {duration_text(end - start)} (simulated end)",
@@ -498,6 +498,7 @@ def procedure(
         notes_.extend(more)
     sol = scenario.solvent_properties()
     steps = steps_for(scenario, rows, volumes, points, sol.key)
+    steps.extend(_filter_step(reaction, steps, scenario.temperature_c()))
     table = getattr(reaction, "table", None)
     ions = tuple(ion_table(table.species)) if table is not None else ()
     worked = None
@@ -528,6 +529,22 @@ def procedure(
         tuple(reaction.warnings) + warned,
         provenance,
     )
+
+
+def _filter_step(reaction, steps: list[Step], t_c: float) -> list[Step]:
+    """A filtration when the run precipitated a salt (solubilities given): what and how
+    much the chemist should see in the flask at the end."""
+    n_sub = reaction.problem.substrate_charged
+    solid = {k: v for k, v in reaction.outcome.precipitate().items() if v > 1e-3 * n_sub}
+    if not solid:
+        return []
+    what = ", ".join(f"{name} (about {mol * 1e3:.3g} mmol)" for name, mol in solid.items())
+    last = steps[-1]
+    text = (
+        f"Expect a precipitate: {what}, from the solubilities given; filter it off before "
+        "the work-up"
+    )
+    return [Step(last.number + 1, text, last.start_s + last.duration_s, 0.0, t_c)]
 
 
 def tables(p: ProcedureResult) -> dict:
