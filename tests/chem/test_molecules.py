@@ -50,6 +50,19 @@ def test_masses_match_rdkit_descriptors():
     assert s.mz_2h == pytest.approx((s.monoisotopic + 2 * 1.007276467) / 2, abs=1e-6)
 
 
+@pytest.mark.parametrize(
+    "smiles",
+    ["C1CNCCNC1", "CC(=O)N1CCNCC1", "O=C(Cl)OCc1ccccc1", "[2H]C([2H])Cl", "C[N+](C)(C)C",
+     "[13CH3]Br", "C1CNCCNCCNCCN1", "CC(C)(C)OC(=O)OC(=O)OC(C)(C)C"],
+)  # fmt: skip
+def test_average_mass_is_rdkits_molwt_bit_for_bit(smiles):
+    """The start-up saving must not move a printed MW (100.165 must stay 100.17, not 100.16)."""
+    from monoselect.chem.molecules import average_mass
+
+    mol = Chem.MolFromSmiles(smiles)
+    assert average_mass(mol) == Descriptors.MolWt(mol)
+
+
 def test_bromine_isotope_pattern():
     table = species_table("piperazine", "1,4-dibromobutane")
     mono, bis = table.species[1], table.species[2]
