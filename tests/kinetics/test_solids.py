@@ -241,3 +241,24 @@ def test_compare_gives_each_protocol_the_solubilities_it_can_use():
     assert scenario_for(cond).solubility == {"SM.HCl": "1 mM"}  # no base: no Et3N.HCl
     # and the run made from it precipitates the Et3N salt (TEA is Et3N's alias)
     assert simulate(with_base).outcome.precipitate()["TEA.HCl"] > 0
+
+
+def test_protect_first_hands_on_only_the_salts_that_are_still_the_same_compound():
+    """Step 1 (Boc on the same diamine) keeps SM's salt and drops the AcCl product's; step 2
+    (a new substrate) keeps only the base's; the user's fitted kappa stays with AcCl too."""
+    from monoselect.protocols.base import salts_for
+
+    given = {"SM.HCl": "1 mM", "mono.HCl": "2 mM", "Et3N.HCl": "5 mM", "piperazine.2HCl": "1 mM"}
+    assert salts_for(given, "piperazine", starting_material=True) == {
+        "SM.HCl": "1 mM", "Et3N.HCl": "5 mM", "piperazine.2HCl": "1 mM"}  # fmt: skip
+    assert salts_for(given, "piperazine") == {"Et3N.HCl": "5 mM"}
+    assert salts_for({"mono.HCl": "2 mM"}, "piperazine") is None
+    # the user's kappa (fitted for AcCl on piperazine) does not reach the Boc2O step
+    from monoselect.protocols import PROTOCOLS
+    from monoselect.protocols.base import make_conditions
+
+    def step1(**kw):
+        cond = make_conditions(substrate="piperazine", electrophile="AcCl", **kw)
+        return PROTOCOLS["protect"].run(cond).extra["step_yields"][0]
+
+    assert step1(kappa=5.0) == step1()

@@ -299,6 +299,26 @@ def scenario_for(cond: Conditions, **fields) -> Scenario:
     return make_scenario(**{**base, **fields})
 
 
+def salts_for(
+    solubility: dict | None, substrate: str, *, starting_material: bool = False
+) -> dict | None:
+    """The solubilities that still mean the same salt in a step with other reagents: a
+    base's salt always, the starting material's (``SM`` or the substrate's name) when the
+    step starts from the same diamine; a product's (mono, bis...) never."""
+    from monoselect.models.reagents import acid_base
+
+    out = {}
+    for name, value in (solubility or {}).items():
+        what = SALT.fullmatch(name)["base"]
+        try:
+            acid_base(what, "solubility", "base")
+            out[name] = value  # a tabled base
+        except InvalidInput:
+            if starting_material and what in ("SM", substrate):
+                out[name] = value
+    return out or None
+
+
 def _salts_present(solubility: dict, base: str | None) -> dict | None:
     """The solubilities that apply to a protocol: every species' salt, and a base's salt
     only where that base is charged (no Et3N.HCl in a run without Et3N)."""

@@ -20,6 +20,7 @@ from monoselect.protocols.base import (
     ProtocolResult,
     make_conditions,
     one_ended,
+    salts_for,
     scenario_for,
     summarise,
 )
@@ -70,15 +71,20 @@ def run(cond: Conditions, p: Params) -> ProtocolResult:
         )
     el = reagents.electrophile(cond.electrophile)
     agent = protecting_agent(el, p.protecting_agent)
+    # kappa, k and a product's salt belong to the user's substrate and electrophile: not to
+    # the protecting step's product, nor to the protected substrate of step 2
+    unfitted = {**cond.model_dump(), "kappa": None, "k": None}
+    sm_salts = salts_for(cond.solubility, cond.substrate, starting_material=True)
     step1 = PROTOCOLS[p.protect_with].run(
-        make_conditions(**{**cond.model_dump(), "electrophile": agent, "eq": 1.0})
+        make_conditions(**{**unfitted, "electrophile": agent, "eq": 1.0, "solubility": sm_salts})
     )
     table = step1.result.table
     protected = next(
         s.smiles for s, d in zip(table.species, step1.result.outcome.degree, strict=True) if d == 1
     )
+    base_salts = salts_for(cond.solubility, cond.substrate)
     step2_cond = make_conditions(
-        **{**cond.model_dump(), "substrate": protected, "eq": p.functionalise_eq}
+        **{**unfitted, "substrate": protected, "eq": p.functionalise_eq, "solubility": base_salts}
     )
     base, base_eq = step2_cond.base_for(el.releases)
     step2 = simulate(scenario_for(step2_cond, base=base, base_eq=base_eq))
