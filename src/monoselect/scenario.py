@@ -797,8 +797,9 @@ def solvent_table() -> dict:
     return load_yaml("solvents.yaml")
 
 
+@lru_cache(maxsize=1)
 def _solvent_names() -> dict[str, str]:
-    """Every accepted name, lower case -> table key."""
+    """Every accepted name, lower case -> table key (read-only: built once per process)."""
     names = {}
     for key, row in solvent_table()["solvents"].items():
         for name in (key, row["name"], *row.get("aliases", ())):
@@ -825,7 +826,9 @@ def solvent_key(name: str) -> str:
     )
 
 
+@lru_cache(maxsize=64)
 def solvent(key: str) -> Solvent:
+    """The solvent's row (cached: every run asks several times)."""
     row = solvent_table()["solvents"][solvent_key(key)]
     return Solvent(
         key=solvent_key(key),

@@ -9,12 +9,15 @@ every site, so their split does not move.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from monoselect.chem.molecules import Substrate
 from monoselect.data import load_yaml
 
 __all__ = ["alpha_branches", "steric_default"]
 
 
+@lru_cache(maxsize=256)
 def alpha_branches(sub: Substrate) -> tuple[int, ...]:
     """Per site (in site order): substituents on its alpha carbons beyond the chain.
 

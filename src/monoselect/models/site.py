@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import ClassVar
 
 import numpy as np
@@ -222,6 +223,18 @@ def _thin(n: int, max_points: int):
     return np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
 
 
+@lru_cache(maxsize=128)
+def _basicities(sub: Substrate, el: Electrophile, over: bool, temp_c: float) -> tuple:
+    """(pattern, Basicity) of every species at ``temp_c``: the same for every rate override,
+    so a fit, an optimiser or a sweep over kappa works the pKa out once, not per run."""
+    patterns, _, info = reagents.species(sub, el, over)
+    parent = substrate_basicity(sub, temp_c)
+    return tuple(
+        (p, species_basicity(sub, p, el.substituent, s.smiles, parent, temp_c))
+        for p, s in zip(patterns, info, strict=True)
+    )
+
+
 def reactivity_model(
     scenario: Scenario | None, sub: Substrate, el: Electrophile
 ) -> tuple[Reactivity, tuple[SpeciesInfo, ...], list[Provenance], list[str]]:
@@ -230,11 +243,7 @@ def reactivity_model(
     model = reagents.site_model(sub, over)
     patterns, labels, info = reagents.species(sub, el, over is not None)
     temp_c = scenario.temperature_c() if scenario else REFERENCE_C
-    parent = substrate_basicity(sub, temp_c)
-    basicity = {
-        p: species_basicity(sub, p, el.substituent, s.smiles, parent, temp_c)
-        for p, s in zip(patterns, info, strict=True)
-    }
+    basicity = dict(_basicities(sub, el, over is not None, temp_c))
     prov: list[Provenance] = []
     notes: list[str] = []
     over_estimated = []
