@@ -262,3 +262,15 @@ def test_protect_first_hands_on_only_the_salts_that_are_still_the_same_compound(
         return PROTOCOLS["protect"].run(cond).extra["step_yields"][0]
 
     assert step1(kappa=5.0) == step1()
+
+
+def test_where_precipitation_is_not_modelled_the_result_says_so():
+    """The feed zones keep salts dissolved, and other families ignore solubility: a warning
+    each time, never a silent difference."""
+    zones = _run(**ACCL_THF, feed_conc="1 M", solubility="Et3N.HCl=5 mM",
+                 mixing_model="engulfment")  # fmt: skip
+    assert any("keeps every salt dissolved" in w for w in zones.warnings)
+    linker = _run(electrophile="1,4-dibromobutane", solubility="SM.HCl=1 mM")
+    assert any("solubility applies to site runs" in w for w in linker.warnings)
+    plain = _run(**ACCL_THF)
+    assert any("ammonium salts stay dissolved in THF" in a for a in plain.assumptions)
