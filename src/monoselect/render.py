@@ -138,7 +138,7 @@ def _precipitate_table(result) -> Table:
     table = Table(title="Precipitated (solubilities given)", title_justify="left")
     for col in ("salt", "solid at the end", "per substrate", "most during the run"):
         table.add_column(col, justify="left" if col == "salt" else "right")
-    for name, v in result.details(max_points=2)["precipitate"].items():
+    for name, v in result.precipitate().items():
         _row(table, name, f"{v['mol'] * 1e3:.3g} mmol", f"{v['eq']:.3f} eq",
              f"{v['peak_mol'] * 1e3:.3g} mmol")  # fmt: skip
     return table

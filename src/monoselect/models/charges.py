@@ -211,9 +211,9 @@ def solids(
     assumptions they bring. Nothing precipitates unless named: no solubility of an amine
     salt in an organic solvent is sourced in the data."""
     given = scenario.solubilities()
-    solvent = scenario.solvent_properties().key
     if not given:
         return (), []
+    solvent = scenario.solvent_properties().key
     labels = {label.lower(): i for i, label in enumerate(network.labels)}
     labels.setdefault(lookup_key(scenario.substrate), 0)
     labels["sm"] = 0

@@ -150,7 +150,7 @@ class SiteResult(Result):
             "feed_zones": None if self.feed_zones is None else self.feed_zones.to_dict(),
             "ideal_split": self.ideal_split().to_dict(),
             "speciation": self._speciation(idx),
-            "precipitate": self._precipitate(),
+            "precipitate": self.precipitate(),
             "time_course": {
                 "time_s": o.time[idx].tolist(),
                 "fractions": {lab: o.fractions[idx, i].tolist() for i, lab in enumerate(o.labels)},
@@ -158,7 +158,7 @@ class SiteResult(Result):
             },
         }
 
-    def _precipitate(self) -> dict | None:
+    def precipitate(self) -> dict | None:
         """Each salt allowed to precipitate: mol in the solid at the end and at most, and
         the end amount per substrate charged (None: no solubility given)."""
         o = self.outcome
