@@ -107,55 +107,43 @@ def test_type_a_smiles_run_and_see_the_plot_and_the_split(page, server, tmp_path
     assert shot.stat().st_size > 10_000
 
 
+ACCL_ET3N = {
+    "substrate": "piperazine", "electrophile": "AcCl", "addition_time": "1 h",
+    "base": "Et3N", "base_eq": "1.2",
+}  # fmt: skip
+
+
+def _run_form_and_api(page, server, fields: dict, wait_for: str) -> dict:
+    """Type ``fields`` into the Simulate form as a chemist would (selects picked, the
+    details opened), run it, wait for ``wait_for``; the API's answer to the same fields."""
+    page.goto(server.url + "/")
+    page.click("details summary")
+    for name, value in fields.items():
+        if page.locator(f"select[name={name}]").count():
+            page.select_option(f"select[name={name}]", value)
+        else:
+            page.fill(f"input[name={name}]", value)
+    page.click("#run")
+    page.wait_for_selector(wait_for, timeout=120_000)
+    return httpx.post(server.url + "/api/simulate", json=fields, timeout=120).json()
+
+
 def test_the_mixing_select_runs_the_feed_zone(page, server, tmp_path):
     """A chemist picks 'feed zone' for a fast acylation: the split shown is the engulfment
     run's, below the ideal-mixing one the API gives beside it."""
-    page.goto(server.url + "/")
-    page.fill("input[name=substrate]", "piperazine")
-    page.fill("input[name=electrophile]", "AcCl")
-    page.fill("input[name=addition_time]", "1 h")
-    page.fill("input[name=feed_conc]", "1 M")
-    page.click("details summary")
-    page.fill("input[name=base]", "Et3N")
-    page.fill("input[name=base_eq]", "1.2")
-    page.select_option("select[name=mixing_model]", "engulfment")
-    page.click("#run")
-    page.wait_for_selector("#split tr[data-species=mono]", timeout=120_000)
+    fields = {**ACCL_ET3N, "feed_conc": "1 M", "mixing_model": "engulfment"}
+    api = _run_form_and_api(page, server, fields, "#split tr[data-species=mono]")
     mono = float(page.get_attribute("#split tr[data-species=mono]", "data-value"))
-    api = httpx.post(
-        server.url + "/api/simulate",
-        json={
-            "substrate": "piperazine", "electrophile": "AcCl", "addition_time": "1 h",
-            "feed_conc": "1 M", "base": "Et3N", "base_eq": "1.2", "mixing_model": "engulfment",
-        },
-        timeout=120,
-    ).json()  # fmt: skip
     assert mono == pytest.approx(api["feed_zones"]["fractions"]["mono"], abs=1e-12)
     assert mono < api["ideal_split"]["fractions"]["mono"] - 0.1
 
 
 def test_a_salt_given_a_solubility_precipitates_on_the_page(page, server):
     """Et3N.HCl crashing out of THF: the page shows the solid the API reports."""
-    page.goto(server.url + "/")
-    page.fill("input[name=substrate]", "piperazine")
-    page.fill("input[name=electrophile]", "AcCl")
-    page.fill("input[name=addition_time]", "1 h")
-    page.fill("input[name=solvent]", "THF")
-    page.click("details summary")
-    page.fill("input[name=base]", "Et3N")
-    page.fill("input[name=base_eq]", "1.2")
-    page.fill("input[name=solubility]", "Et3N.HCl=5 mM")
-    page.click("#run")
-    page.wait_for_selector("#precipitate tr[data-salt='Et3N.HCl']", timeout=120_000)
-    shown = float(page.get_attribute("#precipitate tr[data-salt='Et3N.HCl']", "data-mol"))
-    api = httpx.post(
-        server.url + "/api/simulate",
-        json={
-            "substrate": "piperazine", "electrophile": "AcCl", "addition_time": "1 h",
-            "solvent": "THF", "base": "Et3N", "base_eq": "1.2", "solubility": "Et3N.HCl=5 mM",
-        },
-        timeout=120,
-    ).json()  # fmt: skip
+    fields = {**ACCL_ET3N, "solvent": "THF", "solubility": "Et3N.HCl=5 mM"}
+    row = "#precipitate tr[data-salt='Et3N.HCl']"
+    api = _run_form_and_api(page, server, fields, row)
+    shown = float(page.get_attribute(row, "data-mol"))
     assert shown == api["precipitate"]["Et3N.HCl"]["mol"]
     assert shown > 0.009  # most of the 10 mmol HCl released ends in the solid
 
