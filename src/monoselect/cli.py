@@ -56,8 +56,8 @@ CORE: dict[str, tuple[type, str]] = {
     ),
     "solubility": (
         str,
-        "saturation concentration of a salt in the mixture, e.g. 'SM.2HCl=1 mM,Et3N.HCl=50 "
-        "mM': above it the salt precipitates (default: every salt stays dissolved)",
+        "saturation concentration of a salt in the mixture, e.g. 'SM.2HCl=1 mM,Et3N.HCl=5 "
+        "g/L': above it the salt precipitates (default: every salt stays dissolved)",
     ),
     "over_alkylation": (
         str,

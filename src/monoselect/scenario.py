@@ -16,7 +16,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -304,6 +304,24 @@ class MixingSpec(_Spec):
 SALT = re.compile(r"(?P<base>[^.\s][^.]*?)(?:\.(?P<n>[1-9]?)(?P<acid>[A-Za-z][A-Za-z0-9]*))?")
 
 
+class Solubility(NamedTuple):
+    """One salt the scenario lets precipitate (see ``Scenario.solubility``)."""
+
+    base: str  # the species (SM, mono...) or base (Et3N) that precipitates
+    protons: int  # acid per molecule in the salt (0: the free base)
+    acid: str | None  # HCl, HBr, TFA... as written
+    value: float  # in ``unit``
+    unit: str  # "mol/L", or "g/L" (converted with the salt's molar mass where it is known)
+
+
+def _solubility(value, field: str) -> tuple[float, str]:
+    """A solubility in mol/L (M, mM...) or as a mass per volume (g/L, mg/mL...)."""
+    text = str(value)
+    if isinstance(value, str) and re.search(r"[0-9.\s]k?[mu]?g\s*/", text):
+        return parse_quantity(value, "mass_concentration", field), "g/L"
+    return parse_quantity(value, "concentration", field), "mol/L"
+
+
 def parse_solubility(v) -> dict | None:
     """A mapping of salt names to concentrations, or its text ('SM.2HCl=2 mM, ...')."""
     if v is None:
@@ -382,8 +400,8 @@ class Scenario(_Spec):
     solubility: dict[str, Quantity] | None = Field(
         None,
         description="saturation concentration of a salt (or free base) in the reaction "
-        "mixture, e.g. {'SM.2HCl': '2 mM', 'Et3N.HCl': '0.05 M'}: above it the salt "
-        "precipitates and leaves the reaction; salts not named stay dissolved",
+        "mixture, in mol/L or g/L, e.g. {'SM.2HCl': '2 mM', 'Et3N.HCl': '5 g/L'}: above it "
+        "the salt precipitates and leaves the reaction; salts not named stay dissolved",
     )
     linker: LinkerSpec | None = Field(None, description="bifunctional electrophiles")
     resin: ResinSpec | None = Field(None, description="run on 2-chlorotrityl resin")
@@ -559,11 +577,11 @@ class Scenario(_Spec):
             if self.k is None
             else _positive(parse_quantity(self.k, "rate_constant", "k"), "k", "0.01 L/mol/s"),
             "solubility": {
-                name: parse_quantity(value, "concentration", f"solubility.{name}")
+                name: _solubility(value, f"solubility.{name}")
                 for name, value in (self.solubility or {}).items()
             },
         }
-        for name, value in si["solubility"].items():
+        for name, (value, _) in si["solubility"].items():
             if not value > 0:
                 raise InvalidInput(
                     f"solubility of {name} must be > 0, got {self.solubility[name]!r}",
@@ -626,13 +644,13 @@ class Scenario(_Spec):
     def temperature_c(self) -> float:
         return self._si["temperature"] - 273.15
 
-    def solubilities(self) -> dict[str, tuple[str, int, float]]:
-        """Salt name -> (what precipitates: species or base, protons it carries, mol/L)."""
+    def solubilities(self) -> dict[str, Solubility]:
+        """Salt name -> what precipitates, with how many protons, at what concentration."""
         out = {}
-        for name, value in self._si["solubility"].items():
+        for name, (value, unit) in self._si["solubility"].items():
             m = SALT.fullmatch(name)
             protons = 0 if m["acid"] is None else int(m["n"] or 1)
-            out[name] = (m["base"], protons, value)
+            out[name] = Solubility(m["base"], protons, m["acid"], value, unit)
         return out
 
     def rate_constant(self) -> float | None:
@@ -712,7 +730,11 @@ class Scenario(_Spec):
             "over_alkylation": self.over_alkylation,
             "solvolysis_k1_per_s": self.solvolysis,  # None: data/solvolysis.yaml by class
             "mixing_model": self.mixing_model,
-            "solubility_M": dict(self._si["solubility"]) or None,
+            "solubility": {
+                name: {"value": value, "unit": unit}
+                for name, (value, unit) in self._si["solubility"].items()
+            }
+            or None,
         }
         for part in ("linker", "resin", "reductive", "mixing"):
             spec = getattr(self, part)

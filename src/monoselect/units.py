@@ -17,6 +17,7 @@ _DIMENSIONS: dict[str, tuple[str, str, str]] = {
     "amount": ("mol", "mmol", "10 mmol"),
     "volume": ("L", "mL", "50 mL"),
     "concentration": ("mol/L", "mol/L", "0.2 M"),
+    "mass_concentration": ("g/L", "g/L", "5 g/L"),
     "time": ("s", "h", "4 h"),
     "temperature": ("K", "degC", "0 degC"),
     "flow": ("L/s", "mL/h", "0.5 mL/h"),
@@ -64,6 +65,12 @@ _COMMON: dict[str, dict[str, tuple[float, float]]] = {
         "mol/L": (1.0, 0.0),
         "mmol/L": (1e-3, 0.0),
         "mmol/mL": (1.0, 0.0),
+    },
+    "mass_concentration": {
+        "g/L": (1.0, 0.0),
+        "mg/mL": (1.0, 0.0),
+        "mg/L": (1e-3, 0.0),
+        "g/mL": (1e3, 0.0),
     },
     "time": {
         "s": (1.0, 0.0),

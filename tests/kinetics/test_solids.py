@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from monoselect import make_scenario, simulate
+from monoselect.errors import InvalidInput
 from monoselect.kinetics import rosenbrock as rb
 from monoselect.kinetics.simulate import _arrays
 from monoselect.models import site
@@ -196,7 +197,20 @@ def test_the_cli_reports_the_precipitate_and_json_carries_it():
     data = json.loads(run_cli(*args, "--json").stdout)
     made = data["precipitate"]["Et3N.HCl"]
     assert made["mol"] == pytest.approx(made["eq"] * 0.01, rel=1e-12)
-    assert data["scenario"]["solubility_M"] == {"Et3N.HCl": 0.005}
+    assert data["scenario"]["solubility"] == {"Et3N.HCl": {"value": 0.005, "unit": "mol/L"}}
+
+
+def test_a_solubility_in_grams_per_litre_is_the_salts_molar_amount():
+    """5 mM of Et3N.HCl (101.19 + 36.46 g/mol) is 0.68825 g/L, and piperazine.2HCl's mass
+    comes from the species' own: the runs agree with the mol/L ones exactly."""
+    by_mol = _run(**ACCL_THF, solubility="Et3N.HCl=5 mM, SM.2HCl=0.2 mM")
+    sm_2hcl = 86.138 + 2 * 36.46  # piperazine (RDKit's average mass) + 2 HCl
+    by_mass = _run(**ACCL_THF, solubility=f"Et3N.HCl=0.68825 g/L, SM.2HCl={0.2 * sm_2hcl} mg/L")
+    assert by_mass.outcome.precipitate() == pytest.approx(by_mol.outcome.precipitate(), rel=1e-9)
+    assert any("0.6883 g/L, MW 137.65, = 5 mM" in a for a in by_mass.assumptions)
+    with pytest.raises(InvalidInput, match=r"molar mass of SM.HI is not known") as err:
+        _run(**ACCL_THF, solubility="SM.HI=1 g/L")
+    assert err.value.field == "solubility.SM.HI"
 
 
 @pytest.mark.parametrize(

@@ -204,7 +204,10 @@ def proton_pool(
 
 
 def solids(
-    scenario: Scenario, network: Network, pool: ProtonPool
+    scenario: Scenario,
+    network: Network,
+    pool: ProtonPool,
+    masses: tuple[float, ...] | None = None,
 ) -> tuple[tuple[Solid, ...], list[str]]:
     """The salts the scenario lets precipitate (``solubility``), matched to the network's
     species (SM, mono, bis... or the substrate's name) and to the bases charged, with the
@@ -222,7 +225,7 @@ def solids(
     out: list[Solid] = []
     notes: list[str] = []
     seen: set[tuple[str, int]] = set()
-    for name, (base, protons, mol_l) in given.items():
+    for name, (base, protons, acid, value, unit) in given.items():
         field = f"solubility.{name}"
         species = labels.get(base.lower(), labels.get(lookup_key(base)))
         binder = None
@@ -231,6 +234,7 @@ def solids(
             lo, hi = network.state_start[species], network.state_start[species + 1]
             top = int(max(network.state_nprot[lo:hi]))
             what = network.labels[species]
+            base_mw = masses[species] if masses is not None else None
         else:
             key = lookup_key(base)
             with contextlib.suppress(InvalidInput):  # an alias of a tabled base (TEA -> Et3N)
@@ -245,6 +249,7 @@ def solids(
                 )
             top = len(binders[binder].pka)
             what = binders[binder].name
+            base_mw = _molar_masses().get(what)
         if protons > top:
             raise InvalidInput(
                 f"{what} carries at most {top} proton{'s' * (top != 1)}: {name} cannot form",
@@ -256,9 +261,35 @@ def solids(
                 f"{what} is given two solid forms", field=field, fix="give one salt per species"
             )
         seen.add((what, species is None))
+        given_as = ""
+        mol_l = value
+        if unit == "g/L":  # a mass per volume: the salt's own molar mass converts it
+            mw = _salt_mass(base_mw, protons, acid, name, field)
+            mol_l = value / mw
+            given_as = f"{value:.4g} g/L, MW {mw:.2f}, = "
         out.append(Solid(name, protons, mol_l, species=species, binder=binder))
         notes.append(
-            f"{name} precipitates above {mol_l * 1e3:.4g} mM in {solvent} (user-given "
-            "solubility; equilibrium with the solid, counter-ion not tracked)"
+            f"{name} precipitates above {given_as}{mol_l * 1e3:.4g} mM in {solvent} "
+            "(user-given solubility; equilibrium with the solid, counter-ion not tracked)"
         )
     return tuple(out), notes
+
+
+def _molar_masses() -> dict[str, float]:
+    """g/mol of the tabled acids and bases (the table the procedure weighs them by)."""
+    from monoselect.data import load_yaml
+
+    return load_yaml("procedure.yaml")["molar_mass"]
+
+
+def _salt_mass(base_mw: float | None, protons: int, acid: str | None, name: str, field: str):
+    """Molar mass of ``name``: the free base plus its acid, each from the data."""
+    acids = {k.lower(): v for k, v in _molar_masses().items()}
+    acid_mw = acids.get((acid or "").lower()) if protons else 0.0
+    if base_mw is None or acid_mw is None:
+        raise InvalidInput(
+            f"the molar mass of {name} is not known, so a solubility in g/L cannot be read",
+            field=field,
+            fix="give it in mol/L (e.g. '5 mM')",
+        )
+    return base_mw + protons * acid_mw

@@ -45,6 +45,11 @@ class SpeciesTable:
     network: Network
     species: tuple[SpeciesInfo, ...]
 
+    @property
+    def masses(self) -> tuple[float, ...]:
+        """g/mol of every species (free base), in network order."""
+        return tuple(s.mw for s in self.species)
+
 
 def category_fractions(network: Network, fractions) -> dict[str, float]:
     """Per-species fractions of substrate units summed into the split categories (SM, mono,
@@ -489,12 +494,16 @@ def scenario_table(scenario: Scenario) -> tuple[SpeciesTable, list[Provenance], 
 
 
 def build_problem(
-    scenario: Scenario, network: Network, electrophile: Electrophile | None = None
+    scenario: Scenario,
+    network: Network,
+    electrophile: Electrophile | None = None,
+    masses: tuple[float, ...] | None = None,
 ) -> tuple[Problem, list[str]]:
-    """The kinetics problem for ``scenario`` and the assumptions it made."""
+    """The kinetics problem for ``scenario`` and the assumptions it made (``masses``: g/mol
+    of each species, to read a solubility given in g/L)."""
     plan = feed_plan(scenario)
     pool, added_volume, notes = proton_pool(scenario, electrophile, plan.substrate_charged)
-    salts, more = solids(scenario, network, pool)
+    salts, more = solids(scenario, network, pool, masses)
     notes = [*notes, *more]
     solvolysis, more = solvolysis_for(scenario, electrophile, plan.volume, plan.substrate_charged)
     notes = [*notes, *more]
@@ -583,7 +592,7 @@ def simulate(scenario: Scenario, table: SpeciesTable | None = None) -> SiteResul
     else:
         provenance, assumptions = [], []
     el = table.electrophile
-    problem, more = build_problem(scenario, table.network, el)
+    problem, more = build_problem(scenario, table.network, el, table.masses)
     assumptions = [*assumptions, *more]
     net = table.network
     plain = sum(1 for p in net.patterns if max(p) <= 1)  # SM, mono, bis of a symmetric diamine
@@ -772,7 +781,7 @@ def sweep_equivalents(
     if table is None:
         table, _, _ = scenario_table(scenario)
     net, el = table.network, table.electrophile
-    problems = [build_problem(_at_eq(scenario, float(e)), net, el)[0] for e in eqs]
+    problems = [build_problem(_at_eq(scenario, float(e)), net, el, table.masses)[0] for e in eqs]
     res = integrate_many(problems)
     return EquivalentsSweep(
         eq=eqs,
