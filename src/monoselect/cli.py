@@ -1467,4 +1467,18 @@ def main(argv: list[str] | None = None) -> None:
             "rerun with --debug for the traceback and report it\n"
         )
         sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)
+    code = code if isinstance(code, int) else 0
+    if code == 0:
+        _compile_ahead()
+    sys.exit(code)
+
+
+def _compile_ahead() -> None:
+    """After a command that loaded the JIT-compiled integrator at a terminal: compile it
+    ahead of time once, so later commands start without numba (half a second each)."""
+    if "monoselect.kinetics.rosenbrock" not in sys.modules or not sys.stderr.isatty():
+        return
+    from monoselect.kinetics import aot
+
+    if aot.missing():
+        aot.build_once(lambda text: sys.stderr.write(f"monoselect: {text}\n"))

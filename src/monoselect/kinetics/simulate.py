@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from monoselect.errors import InvalidInput
-from monoselect.kinetics import rosenbrock as rb
+from monoselect.kinetics import aot, system as rb
 from monoselect.kinetics.network import Network
 from monoselect.kinetics.staged import Event, Stage, integrate_staged, reaches
 
@@ -227,6 +227,29 @@ class Trajectory:
     solids: np.ndarray | None = None  # [time, species then binders] mol precipitated
 
 
+# sweeps up to this many conditions run in the serial kernel (compiled ahead of time where it
+# is built): a thread pool pays off only above it
+SERIAL_SWEEP = 32
+
+
+def _jit():
+    """The JIT-compiled kernels (imports numba: half a second the first time)."""
+    from monoselect.kinetics import rosenbrock
+
+    return rosenbrock
+
+
+def _kernel(name: str, sysm: rb.SiteSystem, *arrays: np.ndarray):
+    """The kernel ``name`` compiled ahead of time when it is built and the arguments are of
+    the types it was built for, else the JIT one (the same function, the same numbers)."""
+    if aot.conforms(sysm, *arrays):
+        compiled = aot.kernel(name)
+        if compiled is not None:
+            return compiled
+    jit_name = name.removesuffix("_p").removesuffix("_n")
+    return getattr(_jit(), jit_name)
+
+
 def _binder_tables(pool: ProtonPool):
     """Flattened state tables of the added binders, the released acid last."""
     binders = list(pool.binders) + ([pool.released] if pool.released is not None else [])
@@ -427,7 +450,8 @@ def _speciation(sysm, rows: np.ndarray, active: bool):
     gnu = np.empty((m, nb))
     x = np.empty(m)
     solid = np.empty((m, rows.shape[1] - 2 + nb))
-    rb.speciate_rows(np.ascontiguousarray(rows), sysm, alpha, gnu, x, solid)
+    rows = np.ascontiguousarray(rows)
+    _kernel("speciate_rows", sysm, rows)(rows, sysm, alpha, gnu, x, solid)
     return x, alpha, gnu, solid
 
 
@@ -443,7 +467,8 @@ def integrate(problem: Problem, *, record: int = 20_000) -> Trajectory:
     conv = problem.stop_conversion if problem.stop_conversion is not None else 2.0
     # salts that can precipitate need the speciation even with no proton in the pool
     protons = True if problem.protons.active or problem.solids else None
-    status, t_final, n_rec, steps = rb.solve_network(
+    run = _kernel("solve_network_p" if protons else "solve_network_n", sysm, y0, ends, feeds)
+    status, t_final, n_rec, steps = run(
         y0,
         sysm,
         protons,
@@ -501,31 +526,32 @@ class _KernelRates:
     """The compiled kernel's rates and analytic Jacobian as a ``staged.RateLaw``.
 
     Not plain mass action: with a proton pool every call first solves the proton balance at
-    ``y`` (``rb._speciate``), and the Jacobian carries d[H+]/dy.
+    ``y`` (``rosenbrock._speciate``), and the Jacobian carries d[H+]/dy.
     """
 
     def __init__(self, sysm: rb.SiteSystem, n: int, protons: bool | None):
         self.sysm = sysm
-        self.work = rb.new_work(sysm, n)
+        self.rb = _jit()
+        self.work = self.rb.new_work(sysm, n)
         self.protons = protons
         self.no_feed = np.zeros(n)
 
     def rhs(self, y: np.ndarray) -> np.ndarray:
         if self.protons:
-            rb._speciate(y, self.sysm, self.work)
+            self.rb._speciate(y, self.sysm, self.work)
         out = np.empty(y.size)
-        rb._rhs(y, self.sysm, self.no_feed, out, self.work, self.protons)
+        self.rb._rhs(y, self.sysm, self.no_feed, out, self.work, self.protons)
         return out
 
     def jacobian(self, y: np.ndarray) -> np.ndarray:
         if self.protons:
-            rb._speciate(y, self.sysm, self.work)  # the Jacobian reads the speciation at y
+            self.rb._speciate(y, self.sysm, self.work)  # the Jacobian reads the speciation at y
         jac = np.empty((y.size, y.size))
-        rb._jacobian(y, self.sysm, jac, self.work, self.protons)
+        self.rb._jacobian(y, self.sysm, jac, self.work, self.protons)
         return jac
 
     def progress(self, y: np.ndarray, sites_total: float, e_total: float) -> float:
-        return rb._progress(y, self.sysm, self.work, sites_total, e_total, self.protons)
+        return self.rb._progress(y, self.sysm, self.work, sites_total, e_total, self.protons)
 
 
 def _radau_fallback(problem, y0, sysm, ends, feeds, sites_total, e_total, t_reached):
@@ -535,7 +561,9 @@ def _radau_fallback(problem, y0, sysm, ends, feeds, sites_total, e_total, t_reac
     feeding: tuple[Event, ...] = ()
     if problem.stop_conversion is not None:
         feeding = (
-            reaches("conversion reached", lambda y: rb._conversion(y, ns), problem.stop_conversion),
+            reaches(
+                "conversion reached", lambda y: law.rb._conversion(y, ns), problem.stop_conversion
+            ),
         )
     holding = feeding
     if not math.isfinite(problem.t_end):
@@ -636,11 +664,17 @@ def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) 
     status = np.empty(m, dtype=np.int64)
     steps = np.empty(m, dtype=np.int64)
     shared_sysm = _structure(p0, rows)
-    rb.solve_many(
+    protons = True if rows.scal[:, rb.ACTIVE].any() or p0.solids else None
+    kms = np.ascontiguousarray(kms)
+    if m <= SERIAL_SWEEP:  # a few conditions: the compiled serial loop, no thread pool
+        run = _kernel(f"solve_many_{'p' if protons else 'n'}", shared_sysm, rows.y0, kms)
+    else:
+        run = _jit().solve_many
+    run(
         rows.y0,
         shared_sysm,
-        True if rows.scal[:, rb.ACTIVE].any() or p0.solids else None,
-        np.ascontiguousarray(kms),
+        protons,
+        kms,
         rows.g_amt,
         rows.scal,
         rows.ends,

@@ -19,7 +19,7 @@ from monoselect.chem.products import SpeciesInfo
 from monoselect.chem.reactivity import Reactivity, arrhenius
 from monoselect.chem.sterics import alpha_branches, steric_default
 from monoselect.errors import InvalidInput, SolverFailure
-from monoselect.kinetics import rosenbrock as rb
+from monoselect.kinetics import system as rb
 from monoselect.kinetics.network import Network, build_network
 from monoselect.kinetics.outcome import Outcome, make_outcome
 from monoselect.kinetics.simulate import (

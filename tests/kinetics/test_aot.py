@@ -1,0 +1,107 @@
+"""The site kernels compiled ahead of time (kinetics/aot.py): the same numbers as the JIT
+ones, a fallback whenever they cannot serve, and a start-up without numba."""
+
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from monoselect import make_scenario, simulate
+from monoselect.kinetics import aot, simulate as sim
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("cc") is None and shutil.which("gcc") is None,
+    reason="no C compiler: the ahead-of-time kernels cannot be built here (the JIT serves)",
+)
+
+CASES = {
+    "HCl salt, Boc2O (proton pool)": dict(acid="HCl", acid_eq=1.0, time="24 h"),
+    "Boc2O fed over 4 h (no protons)": dict(addition_time="4 h"),
+    "AcCl, Et3N, in MeOH (solvolysis)": dict(electrophile="AcCl", base="Et3N", base_eq=1.2,
+                                            solvent="MeOH", addition_time="1 h"),
+    "AcCl, Et3N.HCl crashing out of THF": dict(substrate="piperazine", electrophile="AcCl",
+                                              base="Et3N", base_eq=1.2, solvent="THF",
+                                              addition_time="1 h", solubility="Et3N.HCl=5 mM"),
+    "inverse, staged": dict(mode="inverse", feed=[{"eq": 0.5, "time": "1 h"},
+                                                  {"eq": 0.5, "time": "2 h"}]),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def built():
+    aot.build()  # a minute the first time; the cache keeps it
+    missing = [name for name in aot.EXPORTS if aot.kernel(name) is None]
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("kw", CASES.values(), ids=CASES.keys())
+def test_the_compiled_kernels_give_the_jit_numbers(built, kw, monkeypatch):
+    """Every run through the ahead-of-time kernels equals the JIT run to round-off: split,
+    time course, speciation, precipitate."""
+    scenario = make_scenario(**kw)
+    ahead = simulate(scenario)
+    monkeypatch.setattr(aot, "kernel", lambda name: None)
+    jit = simulate(scenario)
+    assert ahead.outcome.time.shape == jit.outcome.time.shape
+    np.testing.assert_allclose(ahead.outcome.amounts, jit.outcome.amounts, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(
+        ahead.outcome.state_fractions, jit.outcome.state_fractions, rtol=0, atol=1e-12
+    )
+    assert ahead.outcome.precipitate() == pytest.approx(jit.outcome.precipitate(), abs=1e-15)
+
+
+def test_a_small_sweep_in_the_compiled_serial_loop_equals_the_threaded_jit(built, monkeypatch):
+    from monoselect.models import site
+
+    scenario = make_scenario(acid="HCl", acid_eq=1.0, time="24 h")
+    eqs = np.linspace(0.5, 1.5, 7)
+    assert eqs.size <= sim.SERIAL_SWEEP
+    ahead = site.sweep_equivalents(scenario, eqs)
+    monkeypatch.setattr(aot, "kernel", lambda name: None)
+    jit = site.sweep_equivalents(scenario, eqs)
+    np.testing.assert_allclose(ahead.species, jit.species, rtol=0, atol=1e-15)
+    assert ahead.status.tolist() == jit.status.tolist() == [0] * 7
+
+
+def test_arrays_the_kernels_were_not_built_for_go_to_the_jit():
+    """The compiled wrapper trusts dtype and layout: anything else never reaches it."""
+    from monoselect.models import site
+
+    scenario = make_scenario(acid="HCl", acid_eq=1.0)
+    table, _, _ = site.scenario_table(scenario)
+    problem, _ = site.build_problem(scenario, table.network, table.electrophile)
+    y0, sysm, ends, feeds, *_ = sim._arrays(problem)
+    assert aot.conforms(sysm, y0, ends, feeds)
+    assert not aot.conforms(sysm, np.asfortranarray(np.ones((3, 2))))
+    assert not aot.conforms(sysm._replace(reactant=sysm.reactant.astype(np.int32)), y0)
+    assert not aot.conforms(sysm, y0[::2])
+
+
+def test_a_failed_build_is_said_once_and_leaves_the_jit_in_charge(tmp_path, monkeypatch):
+    monkeypatch.setattr(aot, "folder", lambda: tmp_path)
+    monkeypatch.setattr(aot, "kernel", lambda name: None)
+
+    def no_compiler():
+        raise OSError("no C compiler")
+
+    monkeypatch.setattr(aot, "build", no_compiler)
+    said = []
+    assert aot.missing()
+    aot.build_once(said.append)
+    assert "not possible here (OSError)" in said[-1]
+    assert "no C compiler" in (tmp_path / "failed").read_text()
+    assert not aot.missing()  # never tried again
+
+
+def test_a_comparison_starts_without_numba_once_the_kernels_are_built(built):
+    code = (
+        "import sys\n"
+        "from monoselect import compare, make_conditions\n"
+        "c = compare(make_conditions())\n"
+        "assert c.ranked, c\n"
+        "print('numba' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
