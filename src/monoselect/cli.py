@@ -1480,5 +1480,7 @@ def _compile_ahead() -> None:
         return
     from monoselect.kinetics import aot
 
-    if aot.missing():
-        aot.build_once(lambda text: sys.stderr.write(f"monoselect: {text}\n"))
+    # the command has succeeded: nothing here may turn it into a failure
+    with contextlib.suppress(Exception):
+        if aot.missing():
+            aot.build_once(lambda text: sys.stderr.write(f"monoselect: {text}\n"))
