@@ -17,6 +17,7 @@ import hashlib
 import importlib.machinery
 import importlib.util
 import os
+import shutil
 import sys
 import time
 from functools import cache
@@ -121,6 +122,9 @@ def build() -> list[str]:
 
     out = folder()
     out.mkdir(parents=True, exist_ok=True)
+    for old in out.parent.glob("aot-*"):  # builds of an earlier kernel source or numba
+        if old != out:
+            shutil.rmtree(old, ignore_errors=True)
     a1, a2, a3 = (types.Array(types.float64, n, "C") for n in (1, 2, 3))
     i1 = types.Array(types.int64, 1, "C")
     fields = [i1 if f in INT_FIELDS else (a2 if f == "kms" else a1) for f in SiteSystem._fields]
