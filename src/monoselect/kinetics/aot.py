@@ -4,10 +4,11 @@ numba (about half a second of every command on a 2-core machine).
 The same Python functions as ``rosenbrock`` (``solve_network`` with and without a proton
 pool, ``speciate_rows``, and ``solve_many`` run serially, for small sweeps: numba's thread
 pool cannot be linked into such a module) are compiled once by ``numba.pycc`` into plain
-extension modules in the package's ``__pycache__``, keyed by the kernel's source and the
-numba, NumPy and Python versions. ``kernel(name)`` gives the compiled function, or None when
-there is none (not built yet, no C compiler, pycc gone from numba, or MONOSELECT_AOT=0):
-callers then use the JIT functions, which give the same numbers to round-off.
+extension modules in the package's ``__pycache__``, keyed by the kernel's source, the
+numba, NumPy and Python versions and the CPU (they are built for its instructions, as the
+JIT is, so their numbers are the JIT's to round-off). ``kernel(name)`` gives the compiled
+function, or None when there is none (not built yet, no C compiler, pycc gone from numba,
+or MONOSELECT_AOT=0): callers then use the JIT functions.
 """
 
 from __future__ import annotations
@@ -48,8 +49,20 @@ def _key() -> str:
     h = hashlib.sha256()
     for name in SOURCES:
         h.update((HERE / name).read_bytes())
-    h.update(f"{version('numba')} {np.__version__} {sys.version}".encode())
+    h.update(f"{version('numba')} {np.__version__} {sys.version} {_cpu()}".encode())
     return h.hexdigest()[:16]
+
+
+def _cpu() -> str:
+    """What the code is built for (host instructions): a copied cache on another CPU is a
+    different key, never an illegal instruction."""
+    import platform
+
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith(("flags", "Features")):  # x86, ARM
+                return f"{platform.machine()} {line}"
+    return f"{platform.machine()} {platform.processor()}"
 
 
 def folder() -> Path:
@@ -165,7 +178,7 @@ def build() -> list[str]:
                 func = _call(rb.speciate_rows, 6)
             cc = CC(f"ms_{name}")
             cc.output_dir = str(out)
-            cc.target_cpu = "host"  # built where it runs: the JIT's instruction set
+            cc.target_cpu = "host"  # the JIT's instruction set (FMA...): the JIT's numbers
             cc.verbose = False
             cc.export(name, sig)(func)
             with warnings.catch_warnings():
