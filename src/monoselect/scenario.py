@@ -319,7 +319,12 @@ def _solubility(value, field: str) -> tuple[float, str]:
     text = str(value)
     if isinstance(value, str) and re.search(r"[0-9.\s]k?[mu]?g\s*/", text):
         return parse_quantity(value, "mass_concentration", field), "g/L"
-    return parse_quantity(value, "concentration", field), "mol/L"
+    try:
+        return parse_quantity(value, "concentration", field), "mol/L"
+    except InvalidInput as exc:
+        raise InvalidInput(
+            exc.message, field=field, fix="give it in mol/L or g/L, like '1 mM' or '5 g/L'"
+        ) from None
 
 
 def parse_solubility(v) -> dict | None:
