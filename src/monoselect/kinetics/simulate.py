@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from monoselect.errors import InvalidInput
-from monoselect.kinetics import aot, system as rb
+from monoselect.kinetics import aot, system as ks
 from monoselect.kinetics.network import Network
 from monoselect.kinetics.staged import Event, Stage, integrate_staged, reaches
 
@@ -239,7 +239,7 @@ def _jit():
     return rosenbrock
 
 
-def _kernel(name: str, sysm: rb.SiteSystem, *arrays: np.ndarray):
+def _kernel(name: str, sysm: ks.SiteSystem, *arrays: np.ndarray):
     """The kernel ``name`` compiled ahead of time when it is built and the arguments are of
     the types it was built for, else the JIT one (the same function, the same numbers)."""
     if aot.conforms(sysm, *arrays):
@@ -273,7 +273,7 @@ def _released_binders(pool: ProtonPool) -> int:
     return int(pool.released is not None)
 
 
-def _structure(problem: Problem, rows: _Rows, kms_scale: float = 1.0) -> rb.SiteSystem:
+def _structure(problem: Problem, rows: _Rows, kms_scale: float = 1.0) -> ks.SiteSystem:
     """The kernel's system: network and binder tables, with ``rows``' first condition.
 
     The tables are shared by every condition of a sweep; the per-condition parts (binder
@@ -282,7 +282,7 @@ def _structure(problem: Problem, rows: _Rows, kms_scale: float = 1.0) -> rb.Site
     """
     net = problem.network
     g_start, g_nprot, g_logw, g_rel = _binder_tables(problem.protons)
-    return rb.SiteSystem(
+    return ks.SiteSystem(
         reactant=net.reactant,
         product=net.product,
         kms=net.kms * kms_scale if kms_scale != 1.0 else net.kms,
@@ -324,7 +324,7 @@ class _Rows:
 
     y0: np.ndarray  # [m, n]
     g_amt: np.ndarray  # [m, binders]
-    scal: np.ndarray  # [m, 5]: SiteSystem.proton_scales (rb.CHARGED, RELEASE, C_REF, ACTIVE, FREE)
+    scal: np.ndarray  # [m, 5]: SiteSystem.proton_scales (ks.CHARGED, RELEASE, C_REF, ACTIVE, FREE)
     ends: np.ndarray  # [m, stages], padded with zero-length stages
     feeds: np.ndarray  # [m, stages, n]
     e_total: np.ndarray
@@ -384,7 +384,7 @@ def _arrays(problem: Problem):
     """Scaled initial state, system tuple and feed plan for one compiled run."""
     rows = _rows([problem], _released_binders(problem.protons))
     n_stages = len(problem.stages)
-    sysm = _structure(problem, rows, rows.scal[0, rb.C_REF])
+    sysm = _structure(problem, rows, rows.scal[0, ks.C_REF])
     sites_total = float(problem.network.free_sites[0])  # per unit of substrate charged
     y0, feeds = rows.y0[0], rows.feeds[0, :n_stages]
     if problem.solvolysis is not None:
@@ -401,7 +401,7 @@ def _arrays(problem: Problem):
     )
 
 
-def _with_solvolysis(problem: Problem, rows: _Rows, y0, sysm: rb.SiteSystem, feeds):
+def _with_solvolysis(problem: Problem, rows: _Rows, y0, sysm: ks.SiteSystem, feeds):
     """The system with two bookkeeping species after the network's: the protic solvent
     (reactant) and the solvolysed electrophile (product, releasing one acid). The state
     becomes [species..., solvent, solvolysed, electrophile, volume]."""
@@ -489,7 +489,7 @@ def integrate(problem: Problem, *, record: int = 20_000) -> Trajectory:
     )
     notes: tuple[str, ...] = ()
     method = "RODAS4 (compiled)"
-    if status in (rb.STEP_UNDERFLOW, rb.NOT_FINITE, rb.TOO_MANY_STEPS):
+    if status in (ks.STEP_UNDERFLOW, ks.NOT_FINITE, ks.TOO_MANY_STEPS):
         rec_t, rec_y, status, steps = _radau_fallback(
             problem, y0, sysm, ends, feeds, sites_total, e_total, t_final
         )
@@ -529,7 +529,7 @@ class _KernelRates:
     ``y`` (``rosenbrock._speciate``), and the Jacobian carries d[H+]/dy.
     """
 
-    def __init__(self, sysm: rb.SiteSystem, n: int, protons: bool | None):
+    def __init__(self, sysm: ks.SiteSystem, n: int, protons: bool | None):
         self.sysm = sysm
         self.rb = _jit()
         self.work = self.rb.new_work(sysm, n)
@@ -590,7 +590,7 @@ def _radau_fallback(problem, y0, sysm, ends, feeds, sites_total, e_total, t_reac
         fix="check for extreme rate constants or concentrations, or give --time",
     )
     capped = run.stopped_by is None and not math.isfinite(problem.t_end)
-    return run.time, run.states, rb.CAP_REACHED if capped else rb.OK, run.steps
+    return run.time, run.states, ks.CAP_REACHED if capped else ks.OK, run.steps
 
 
 @dataclass(frozen=True)
@@ -655,7 +655,7 @@ def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) 
             raise InvalidInput("rates can only rescale reactions with k > 0", field="rates")
         factor = rates / net.k
     rows = _rows(problems, _released_binders(p0.protons))
-    kms = net.kms[None, :, :] * rows.scal[:, rb.C_REF, None, None]
+    kms = net.kms[None, :, :] * rows.scal[:, ks.C_REF, None, None]
     if factor is not None:
         kms = kms * factor[:, :, None]
     sites = np.full(m, float(net.free_sites[0]))
@@ -664,7 +664,7 @@ def integrate_many(problems: list[Problem], *, rates: np.ndarray | None = None) 
     status = np.empty(m, dtype=np.int64)
     steps = np.empty(m, dtype=np.int64)
     shared_sysm = _structure(p0, rows)
-    protons = True if rows.scal[:, rb.ACTIVE].any() or p0.solids else None
+    protons = True if rows.scal[:, ks.ACTIVE].any() or p0.solids else None
     kms = np.ascontiguousarray(kms)
     if m <= SERIAL_SWEEP:  # a few conditions: the compiled serial loop, no thread pool
         run = _kernel(f"solve_many_{'p' if protons else 'n'}", shared_sysm, rows.y0, kms)
@@ -804,7 +804,7 @@ def integrate_feed_zones(
         volume -= v_blob
     if not (volume > 0 and v_blob > 0):
         raise InvalidInput("nothing is fed to a feed zone", field="feed")
-    passive = np.append(sysm.binder_amount, sysm.proton_scales[rb.CHARGED])
+    passive = np.append(sysm.binder_amount, sysm.proton_scales[ks.CHARGED])
     own = sysm._replace(  # the zones keep every salt dissolved (the model says so)
         binder_amount=sysm.binder_amount.copy(),
         proton_scales=sysm.proton_scales.copy(),

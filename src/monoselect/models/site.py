@@ -19,7 +19,7 @@ from monoselect.chem.products import SpeciesInfo
 from monoselect.chem.reactivity import Reactivity, arrhenius
 from monoselect.chem.sterics import alpha_branches, steric_default
 from monoselect.errors import InvalidInput, SolverFailure
-from monoselect.kinetics import system as rb
+from monoselect.kinetics import system as ks
 from monoselect.kinetics.network import Network, build_network
 from monoselect.kinetics.outcome import Outcome, make_outcome
 from monoselect.kinetics.simulate import (
@@ -610,7 +610,7 @@ def simulate(scenario: Scenario, table: SpeciesTable | None = None) -> SiteResul
     traj = integrate(problem)
     outcome = make_outcome(problem, net, traj)
     warnings = []
-    if traj.status == rb.CAP_REACHED:
+    if traj.status == ks.CAP_REACHED:
         warnings.append(
             f"stopped at the time cap of {problem.time_cap / 86400:g} days "
             "before the limiting reagent "
