@@ -4,6 +4,11 @@ the tests hold the physics to."""
 from hypothesis import strategies as st
 
 ONE_ENDED = ["Boc2O", "AcCl", "Ac2O", "TsCl"]
+# the fast acylation the mixing and salt tests share (the README's examples): piperazine +
+# 1 eq AcCl fed over 1 h with 1.2 eq Et3N
+ACCL_ET3N = dict(
+    substrate="piperazine", electrophile="AcCl", base="Et3N", base_eq=1.2, addition_time="1 h"
+)
 ACIDS = [None, "HCl", "AcOH", "citric acid", "TFA"]
 BASES = [None, "Et3N", "K2CO3", "NaHCO3", "pyridine"]
 

@@ -10,6 +10,7 @@ import pytest
 
 from monoselect import make_scenario, simulate
 from monoselect.kinetics import aot, simulate as sim
+from tests.strategies import ACCL_ET3N
 
 pytestmark = pytest.mark.skipif(
     shutil.which("cc") is None and shutil.which("gcc") is None,
@@ -21,9 +22,8 @@ CASES = {
     "Boc2O fed over 4 h (no protons)": dict(addition_time="4 h"),
     "AcCl, Et3N, in MeOH (solvolysis)": dict(electrophile="AcCl", base="Et3N", base_eq=1.2,
                                             solvent="MeOH", addition_time="1 h"),
-    "AcCl, Et3N.HCl crashing out of THF": dict(substrate="piperazine", electrophile="AcCl",
-                                              base="Et3N", base_eq=1.2, solvent="THF",
-                                              addition_time="1 h", solubility="Et3N.HCl=5 mM"),
+    "AcCl, Et3N.HCl crashing out of THF": {**ACCL_ET3N, "solvent": "THF",
+                                           "solubility": "Et3N.HCl=5 mM"},
     "inverse, staged": dict(mode="inverse", feed=[{"eq": 0.5, "time": "1 h"},
                                                   {"eq": 0.5, "time": "2 h"}]),
 }  # fmt: skip

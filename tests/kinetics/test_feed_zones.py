@@ -12,16 +12,9 @@ from monoselect.kinetics.mixing import simulate_engulfment
 from monoselect.kinetics.simulate import integrate_feed_zones
 from monoselect.models import site
 from tests.conftest import run_cli
+from tests.strategies import ACCL_ET3N
 
-ACCL_FED = dict(
-    substrate="piperazine",
-    electrophile="AcCl",
-    base="Et3N",
-    base_eq=1.2,
-    temperature="0 degC",
-    addition_time="1 h",
-    feed_conc="1 M",
-)
+ACCL_FED = {**ACCL_ET3N, "temperature": "0 degC", "feed_conc": "1 M"}
 CASES = {
     "AcCl fed, Et3N": ACCL_FED,
     "AcCl fed, no base (HCl on the amines, DCM)": {**ACCL_FED, "base": None, "base_eq": 0},

@@ -15,16 +15,9 @@ from monoselect.kinetics import rosenbrock as rb
 from monoselect.kinetics.simulate import _arrays
 from monoselect.models import site
 from tests.conftest import run_cli
-from tests.strategies import site_scenarios
+from tests.strategies import ACCL_ET3N, site_scenarios
 
-ACCL_THF = dict(
-    substrate="piperazine",
-    electrophile="AcCl",
-    solvent="THF",
-    base="Et3N",
-    base_eq=1.2,
-    addition_time="1 h",
-)
+ACCL_THF = {**ACCL_ET3N, "solvent": "THF"}
 
 
 def _run(**kw):

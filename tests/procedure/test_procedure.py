@@ -237,9 +237,9 @@ def test_a_run_that_precipitates_ends_with_the_filtration_and_its_amount():
     """Et3N.HCl crashing out of THF: the last step says what and how much to filter off (the
     run's own number), and a feed that ends the run adds no 'stir for 0 s' step."""
     from monoselect import make_scenario, procedure, simulate
+    from tests.strategies import ACCL_ET3N
 
-    kw = dict(substrate="piperazine", electrophile="AcCl", solvent="THF", base="Et3N",
-              base_eq=1.2, addition_time="1 h", solubility="Et3N.HCl=5 mM")  # fmt: skip
+    kw = {**ACCL_ET3N, "solvent": "THF", "solubility": "Et3N.HCl=5 mM"}
     made = simulate(make_scenario(**kw)).outcome.precipitate()["Et3N.HCl"]
     p = procedure(make_scenario(**kw))
     last = p.steps[-1].text

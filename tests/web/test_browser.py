@@ -12,6 +12,8 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
+from tests.strategies import ACCL_ET3N
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
     "--headless",
@@ -107,12 +109,6 @@ def test_type_a_smiles_run_and_see_the_plot_and_the_split(page, server, tmp_path
     assert shot.stat().st_size > 10_000
 
 
-ACCL_ET3N = {
-    "substrate": "piperazine", "electrophile": "AcCl", "addition_time": "1 h",
-    "base": "Et3N", "base_eq": "1.2",
-}  # fmt: skip
-
-
 def _run_form_and_api(page, server, fields: dict, wait_for: str) -> dict:
     """Type ``fields`` into the Simulate form as a chemist would (selects picked, the
     details opened), run it, wait for ``wait_for``; the API's answer to the same fields."""
@@ -122,7 +118,7 @@ def _run_form_and_api(page, server, fields: dict, wait_for: str) -> dict:
         if page.locator(f"select[name={name}]").count():
             page.select_option(f"select[name={name}]", value)
         else:
-            page.fill(f"input[name={name}]", value)
+            page.fill(f"input[name={name}]", str(value))
     page.click("#run")
     page.wait_for_selector(wait_for, timeout=120_000)
     return httpx.post(server.url + "/api/simulate", json=fields, timeout=120).json()

@@ -381,9 +381,10 @@ def _jacobian(y, sysm, jac, work, protons):
         # pinned dissolved amount grows with the volume.
         dfdv = scal[FREE] * math.exp(x) / scal[C_REF]
         rel_nu = 0.0
+        events = _events(y, deg)
         for g in range(g_rel.size):
             n_g = gnu[g]
-            if work.binder_dissolved[g] < sysm.binder_amount[g] + g_rel[g] * _events(y, deg):
+            if work.binder_dissolved[g] < sysm.binder_amount[g] + g_rel[g] * events:
                 n_g = sysm.binder_solid_nprot[g]
                 dfdv -= work.binder_dissolved[g] / y[vi] * (n_g - gnu[g])
             rel_nu += g_rel[g] * n_g

@@ -535,6 +535,7 @@ def _filter_step(reaction, steps: list[Step], t_c: float) -> list[Step]:
     """A filtration when the run precipitated a salt (solubilities given): what and how
     much the chemist should see in the flask at the end."""
     n_sub = reaction.problem.substrate_charged
+    # under 0.1 % of the diamine is a trace, not something to filter off
     solid = {k: v for k, v in reaction.outcome.precipitate().items() if v > 1e-3 * n_sub}
     if not solid:
         return []
