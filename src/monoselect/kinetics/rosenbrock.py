@@ -650,7 +650,9 @@ def solve_network(
             if t + h >= seg_end:
                 h = seg_end - t
                 last = True
-            if h <= 1e-14 * max(abs(t), 1.0):
+            # relative to t only (as in zones.py): a fast first reaction asks for a first
+            # step far below a second, which is not an underflow
+            if h <= 1e-14 * t or h <= 0.0:
                 y_out[:] = y
                 return STEP_UNDERFLOW, t, n_rec, n_steps
             n_steps += 1
