@@ -144,6 +144,35 @@ def test_a_salt_given_a_solubility_precipitates_on_the_page(page, server):
     assert shown > 0.009  # most of the 10 mmol HCl released ends in the solid
 
 
+def test_the_plot_library_loads_on_the_first_run_only(page, server):
+    """The 4.8 MB Plotly bundle is not fetched with the page (the form is ready at once); a
+    Run fetches it once, and a second Run reuses it."""
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if "plotly" in r.url else None)
+    page.goto(server.url + "/")
+    assert page.evaluate("typeof window.Plotly") == "undefined" and not fetched
+    for _ in range(2):
+        page.click("#run")
+        page.wait_for_selector("#plot .main-svg", timeout=120_000)
+    assert len(fetched) == 1
+
+
+def test_a_plot_that_cannot_load_keeps_the_result(page, server):
+    """No result is lost because a plot failed: without the plotting library the split and
+    the ranking are shown, and the plot's place says why it is empty."""
+    page.route("**/plotly.min.js", lambda route: route.abort())
+    page.goto(server.url + "/")
+    page.click("#run")
+    page.wait_for_selector("#split tr[data-species=mono]", timeout=120_000)
+    page.wait_for_function("document.getElementById('plot').textContent.includes('not be drawn')")
+    assert page.locator("#error").is_hidden()
+    page.goto(server.url + "/compare")
+    page.click("#run")
+    page.wait_for_selector("#ranking tbody tr", timeout=120_000)
+    page.wait_for_function("document.getElementById('plot').textContent.includes('not be drawn')")
+    assert page.locator("#download").get_attribute("href").startswith("blob:")
+
+
 def test_an_invalid_value_shows_the_field_and_the_fix(page, server):
     page.goto(server.url + "/")
     page.fill("input[name=eq]", "-1")

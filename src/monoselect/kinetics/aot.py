@@ -6,7 +6,8 @@ pool, ``speciate_rows``, and ``solve_many`` run serially, for small sweeps: numb
 pool cannot be linked into such a module) are compiled once by ``numba.pycc`` into plain
 extension modules in the package's ``__pycache__``, keyed by the kernel's source, the
 numba, NumPy and Python versions and the CPU (they are built for its instructions, as the
-JIT is, so their numbers are the JIT's to round-off). ``kernel(name)`` gives the compiled
+JIT is, so their numbers are the JIT's to 1e-9 of the charge: fastmath may order sums
+differently in two builds). ``kernel(name)`` gives the compiled
 function, or None when there is none (not built yet, no C compiler, pycc gone from numba,
 or MONOSELECT_AOT=0): callers then use the JIT functions.
 """

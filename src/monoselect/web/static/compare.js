@@ -6,7 +6,7 @@
   const status = document.getElementById("status");
   const errorBox = document.getElementById("error");
 
-  function show(data) {
+  async function show(data) {
     document.getElementById("ranked-by").textContent = `by ${data.ranked_by}`;
     const tbody = document.querySelector("#ranking tbody");
     tbody.replaceChildren();
@@ -23,8 +23,11 @@
     const failed = document.getElementById("failed");
     failed.hidden = data.failed.length === 0;
     failed.textContent = data.failed.map((f) => `${f.protocol} could not run: ${f.error}`).join("\n");
+    monoselect.downloadLink(document.getElementById("download"), data);
     const labels = data.ranking.map((r) => r.label);
-    Plotly.newPlot("plot", [
+    document.getElementById("result").hidden = false;
+    const target = document.getElementById("plot");
+    await monoselect.drawPlot(target, (Plotly) => Plotly.newPlot(target, [
       { x: labels, y: data.ranking.map((r) => r.mono_yield_on_substrate), name: "mono on diamine", type: "bar" },
       { x: labels, y: data.ranking.map((r) => r.mono_yield_on_electrophile), name: "mono on electrophile", type: "bar" },
       { x: labels, y: data.ranking.map((r) => r.bis), name: "bis", type: "bar", marker: { color: "#d62728" } },
@@ -33,13 +36,12 @@
       yaxis: { title: { text: "fraction" }, range: [0, 1.02] },
       margin: { l: 60, r: 10, t: 30, b: 80 },
       legend: { orientation: "h", y: 1.12 },
-    }, { displaylogo: false, responsive: true });
-    monoselect.downloadLink(document.getElementById("download"), data);
-    document.getElementById("result").hidden = false;
+    }, { displaylogo: false, responsive: true }));
   }
 
   monoselect.onSubmit(form, errorBox, async () => {
     const url = document.getElementById("save").checked ? "/api/compare?save=true" : "/api/compare";
-    show(await monoselect.runJob(url, monoselect.formBody(form), status));
+    monoselect.plotly().catch(() => {}); // loads while the server computes
+    await show(await monoselect.runJob(url, monoselect.formBody(form), status));
   });
 })();

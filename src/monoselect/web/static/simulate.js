@@ -75,7 +75,7 @@
     return [seconds, "time (s)"];
   }
 
-  function plot(data) {
+  async function plot(data) {
     const target = document.getElementById("plot");
     const course = data.time_course;
     let traces;
@@ -93,15 +93,15 @@
         marker: { color: Object.keys(f).map((k) => COLOURS[k] || "#2ca02c") } }];
       layout = { xaxis: { title: { text: "species (end of run)" } } };
     }
-    Plotly.newPlot(target, traces, {
+    await monoselect.drawPlot(target, (Plotly) => Plotly.newPlot(target, traces, {
       ...layout,
       yaxis: { title: { text: "fraction of diamine units" }, range: [0, 1.02] },
       margin: { l: 60, r: 10, t: 30, b: 50 },
       legend: { orientation: "h", y: 1.12 },
-    }, { displaylogo: false, responsive: true });
+    }, { displaylogo: false, responsive: true }));
   }
 
-  function show(data) {
+  async function show(data) {
     const s = data.scenario;
     document.getElementById("result-title").textContent =
       `${s.substrate} + ${s.eq} eq ${s.electrophile}` +
@@ -130,7 +130,7 @@
     monoselect.list(document.getElementById("assumptions"), data.assumptions);
     monoselect.downloadLink(document.getElementById("download"), data);
     document.getElementById("result").hidden = false;
-    plot(data);
+    await plot(data);
   }
 
   // a scenario file fills the form; what the form has no box for (feed, steric, linker...)
@@ -173,7 +173,8 @@
   monoselect.onSubmit(form, errorBox, async () => {
     const body = { ...extras, ...monoselect.formBody(form) };
     const url = document.getElementById("save").checked ? "/api/simulate?save=true" : "/api/simulate";
-    show(await monoselect.runJob(url, body, status));
+    monoselect.plotly().catch(() => {}); // loads while the server computes
+    await show(await monoselect.runJob(url, body, status));
   });
 
   preview();
