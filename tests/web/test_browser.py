@@ -145,8 +145,8 @@ def test_a_salt_given_a_solubility_precipitates_on_the_page(page, server):
 
 
 def test_the_plot_library_loads_on_the_first_run_only(page, server):
-    """The 4.8 MB Plotly bundle is not fetched with the page (the form is ready at once); a
-    Run fetches it once, and a second Run reuses it."""
+    """The Plotly bundle is not fetched with the page (the form is ready at once); a Run
+    fetches it once, and a second Run reuses it."""
     fetched: list[str] = []
     page.on("request", lambda r: fetched.append(r.url) if "plotly" in r.url else None)
     page.goto(server.url + "/")
@@ -160,7 +160,7 @@ def test_the_plot_library_loads_on_the_first_run_only(page, server):
 def test_a_plot_that_cannot_load_keeps_the_result(page, server):
     """No result is lost because a plot failed: without the plotting library the split and
     the ranking are shown, and the plot's place says why it is empty."""
-    page.route("**/plotly.min.js", lambda route: route.abort())
+    page.route("**/plotly-basic.min.js", lambda route: route.abort())
     page.goto(server.url + "/")
     page.click("#run")
     page.wait_for_selector("#split tr[data-species=mono]", timeout=120_000)

@@ -28,13 +28,6 @@ class Settings:
     db: str | None = None  # store URL for saved runs (None: MONOSELECT_DB or the data folder)
 
 
-def _plotly_js() -> Path:
-    """plotly.min.js from the installed plotly package: no CDN, no copy in our wheel."""
-    import plotly
-
-    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-
-
 def _docs_assets() -> Path:
     """Swagger UI shipped by the fastapi-offline package (FastAPI's default loads it from a
     CDN)."""
@@ -60,7 +53,6 @@ def create_app(settings: Settings | None = None, pool=None):
     from fastapi import FastAPI, Request
     from fastapi.exceptions import RequestValidationError
     from fastapi.openapi.docs import get_swagger_ui_html
-    from fastapi.responses import FileResponse
     from fastapi.staticfiles import StaticFiles
     from fastapi.templating import Jinja2Templates
     from starlette.exceptions import HTTPException
@@ -171,16 +163,6 @@ def create_app(settings: Settings | None = None, pool=None):
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.mount("/docs-assets", StaticFiles(directory=str(_docs_assets())), name="docs-assets")
-
-    plotly_js = _plotly_js()
-
-    @app.get("/vendor/plotly.min.js", include_in_schema=False)
-    async def plotly():
-        return FileResponse(
-            plotly_js,
-            media_type="text/javascript",
-            headers={"cache-control": "public, max-age=86400"},
-        )
 
     @app.get("/docs", include_in_schema=False)
     async def docs():
