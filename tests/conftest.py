@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 
@@ -27,20 +28,33 @@ class Ran:
     stderr: str
 
 
+@functools.cache
+def _command(app):
+    import typer.main
+
+    return typer.main.get_command(app)
+
+
 def run_cli(*args: str, cwd=None) -> Ran:
     """``monoselect ARGS`` in this process (typer's runner): the same parsing, output and
     exit codes as the installed command, without a new interpreter per test. An exception
     that escapes the command is a bug (the user would see a traceback): it fails the test."""
+    import typer.testing
     from typer.testing import CliRunner
 
     from monoselect.cli import app
 
     old = os.getcwd()
+    built = typer.testing._get_command
     try:
         if cwd is not None:
             os.chdir(cwd)
+        # the click command is built once, as the installed command builds it once per
+        # process (typer's runner rebuilds every subcommand per call: 20 ms each)
+        typer.testing._get_command = _command
         result = CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=True)
     finally:
+        typer.testing._get_command = built
         os.chdir(old)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
