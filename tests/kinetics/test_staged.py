@@ -243,3 +243,73 @@ def test_bad_stages_and_networks_are_refused():
         MassAction([[0]], [[-1], [1]], [-1.0])
     with pytest.raises(InvalidInput, match="reactant index"):
         MassAction([[2]], [[-1], [1]], [1.0])
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), volume_state=st.booleans())
+def test_the_compiled_rates_and_jacobian_are_the_mass_action_ones(seed, volume_state):
+    """``staged_kernel`` reads the network by reaction (sparse) and the state scaled: its
+    d z/dt and Jacobian are MassAction's, rescaled, for random networks of every order."""
+    from monoselect.kinetics import staged_kernel as sk
+
+    rng = np.random.default_rng(seed)
+    n = 5
+    reactants = np.array([[-1, -1], [0, -1], [1, 2], [3, 3], [2, 0], [4, 1]])
+    if not volume_state:
+        reactants[reactants == 4] = 3
+    stoich = rng.integers(-2, 3, size=(n, len(reactants))).astype(float)
+    if volume_state:
+        stoich[4] = 0.0
+    law = MassAction(
+        reactants,
+        stoich,
+        rng.uniform(0.01, 10.0, len(reactants)),
+        volume_index=4 if volume_state else None,
+        volume=rng.uniform(0.1, 3.0),
+    )
+    y = rng.uniform(0.2, 2.0, n)
+    scale = rng.uniform(0.5, 4.0, n)
+    feed = rng.uniform(0.0, 1.0, n)
+    vol = 4 if volume_state else -1
+    args = (scale, law._slots, law._order.astype(float), law.k, law.by_reaction(), vol)
+    out, jac = np.empty(n), np.empty((n, n))
+    sk._rhs(y / scale, *args, float(law.volume), feed, np.empty(law.k.size), out)
+    sk._jacobian(y / scale, *args, float(law.volume), jac)
+    assert out == pytest.approx(law.rhs(y) / scale + feed, rel=1e-12)
+    expected = law.jacobian(y) * scale[None, :] / scale[:, None]
+    assert jac == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+def test_the_compiled_run_is_the_radau_run(monkeypatch):
+    """A fed two-step network, then a dose that starts a fast step: the compiled RODAS4
+    and SciPy's Radau agree to their tolerance, step by step counted differently."""
+    from monoselect.kinetics import staged
+
+    law = MassAction(
+        [[0, 3], [1, 3], [5, -1]],
+        [[-1, 0, 0], [1, -1, 0], [0, 1, 0], [-1, -1, 0], [0, 0, 0], [0, 0, -1]],
+        [0.05, 0.01, 1e4],  # the dosed reagent reacts in 0.1 ms: a stiff stage start
+        volume_index=4,
+    )
+    stages = [
+        Stage(3600.0, feed=[0.0, 0.0, 0.0, 1e-2 / 3600, 1e-2 / 3600, 0.0]),  # 1 M feed
+        Stage(3600.0, dose=[0.0, 0.0, 0.0, 0.0, 0.0, 1e-3]),
+    ]
+    y0 = [1e-2, 0.0, 0.0, 0.0, 0.05, 0.0]
+    kw = dict(rtol=1e-9, atol=1e-13, amount_scale=1e-2, volume_index=4)
+    compiled = integrate_staged(law, y0, stages, **kw)
+    monkeypatch.setattr(staged, "_compiled_run", lambda *a: None)
+    radau = integrate_staged(law, y0, stages, **kw)
+    assert compiled.final == pytest.approx(radau.final, rel=1e-6, abs=1e-13)
+    assert compiled.time[-1] == radau.time[-1] == 7200.0
+    assert compiled.steps < radau.steps  # RODAS4 here: no Newton iterations to fail
+
+
+def test_a_failed_compiled_run_is_repeated_on_radau():
+    """The compiled kernel gives up on a blow-up; Radau then runs and names the failure
+    (SolverFailure, never a silent NaN)."""
+    law = MassAction([[0, 0]], [[1]], [1.0], volume=1.0)
+    from monoselect.kinetics import staged
+
+    assert staged._compiled_run(law, np.array([1.0]), [Stage(2.0)], np.ones(1), 1e-8, 1e-12,
+                                math.inf, "autocatalysis", "conditions") is None  # fmt: skip

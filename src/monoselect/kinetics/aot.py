@@ -3,13 +3,13 @@ numba (about half a second of every command on a 2-core machine).
 
 The same Python functions as ``rosenbrock`` (``solve_network`` with and without a proton
 pool, ``speciate_rows``, and ``solve_many`` run serially, for small sweeps: numba's thread
-pool cannot be linked into such a module) are compiled once by ``numba.pycc`` into plain
-extension modules in the package's ``__pycache__``, keyed by the kernel's source, the
-numba, NumPy and Python versions and the CPU (they are built for its instructions, as the
-JIT is, so their numbers are the JIT's to 1e-9 of the charge: fastmath may order sums
-differently in two builds). ``kernel(name)`` gives the compiled
-function, or None when there is none (not built yet, no C compiler, pycc gone from numba,
-or MONOSELECT_AOT=0): callers then use the JIT functions.
+pool cannot be linked into such a module) and ``staged_kernel.solve_staged`` (linkers,
+reductive amination) are compiled once by ``numba.pycc`` into plain extension modules in
+the package's ``__pycache__``, keyed by the kernels' sources, the numba, NumPy and Python
+versions and the CPU (they are built for its instructions, as the JIT is, so their numbers
+are the JIT's to 1e-9 of the charge: fastmath may order sums differently in two builds).
+``kernel(name)`` gives the compiled function, or None when there is none (not built yet, no
+C compiler, pycc gone from numba, or MONOSELECT_AOT=0): callers then use the JIT functions.
 """
 
 from __future__ import annotations
@@ -30,9 +30,16 @@ import numpy as np
 from monoselect.kinetics.system import SiteSystem
 
 HERE = Path(__file__).resolve().parent
-SOURCES = ("rosenbrock.py", "system.py", "rodas4.py", "aot.py")
+SOURCES = ("rosenbrock.py", "system.py", "rodas4.py", "staged_kernel.py", "aot.py")
 # one extension module per function: pycc fails to type a module that holds several of them
-EXPORTS = ("solve_network_p", "solve_network_n", "solve_many_p", "solve_many_n", "speciate_rows")
+EXPORTS = (
+    "solve_network_p",
+    "solve_network_n",
+    "solve_many_p",
+    "solve_many_n",
+    "speciate_rows",
+    "solve_staged",
+)
 # SiteSystem fields the kernels read as int64 (every other field is float64); 2-d: kms
 INT_FIELDS = frozenset({"reactant", "product", "state_start", "binder_start"})
 # a build takes about a minute: a lock this old was left by a process that was killed
@@ -174,6 +181,14 @@ def build() -> list[str]:
                 )  # fmt: skip
                 # serial: numba's thread pool is not in a pycc module (small sweeps only)
                 func = rb.solve_many.py_func
+            elif name == "solve_staged":  # the mass-action families (staged_kernel.py)
+                from monoselect.kinetics import staged_kernel
+
+                i2 = types.Array(types.int64, 2, "C")
+                sig = types.Tuple((i8, i8, i8, f8))(
+                    a1, a1, i2, a1, a1, i1, i1, a1, i8, f8, a1, a2, a2, f8, f8, f8, i8, a1, a2
+                )
+                func = _call(staged_kernel.solve_staged, 19)
             else:
                 sig = types.void(a2, site, a2, a2, a1, a2)
                 func = _call(rb.speciate_rows, 6)
