@@ -225,7 +225,10 @@ def integrate_staged(
     Amounts are divided by ``amount_scale`` inside (the volume slot ``volume_index`` is
     not), so ``atol`` is in units of that scale and one tolerance fits 1 mmol and 10 mol.
     Records the start (before any first-stage dose) and every accepted step after it.
-    Raises ``SolverFailure`` naming ``what`` when Radau gives up or leaves finite numbers.
+    A ``MassAction`` law without stop events runs on the compiled RODAS4 (``_compiled_run``);
+    any other law, a stage with events, and a compiled run that fails a step run on SciPy's
+    Radau. Raises ``SolverFailure`` naming ``what`` when Radau gives up or leaves finite
+    numbers.
     """
     y = np.array(y0, dtype=float)
     n = y.size
@@ -333,7 +336,7 @@ MAX_STEPS = 500_000
 
 def _compiled_run(law, y, stages, scale, rtol, atol, t_end, what, field) -> StagedRun | None:
     """A mass-action run without events on the compiled RODAS4 (``staged_kernel``): the
-    same stages, tolerances and record, 10-50x faster than SciPy's Radau; None when it
+    same stages, tolerances and record, 5-40x faster than SciPy's Radau; None when it
     fails a step (the caller then runs Radau, which says why if it fails too)."""
     from monoselect.kinetics import aot
 
