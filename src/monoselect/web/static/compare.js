@@ -33,6 +33,7 @@
       { x: labels, y: data.ranking.map((r) => r.bis), name: "bis", type: "bar", marker: { color: "#d62728" } },
     ], {
       barmode: "group",
+      xaxis: { automargin: true }, // long protocol names, tilted, stay inside the box
       yaxis: { title: { text: "fraction" }, range: [0, 1.02] },
       margin: { l: 60, r: 10, t: 30, b: 80 },
       legend: { orientation: "h", y: 1.12 },
