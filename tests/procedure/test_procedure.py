@@ -64,7 +64,10 @@ def test_neat_liquids_are_mass_over_density_and_pump_rate_is_volume_over_time():
     assert p.volumes["flask_ml"] == pytest.approx(5.0 / 0.2)  # 0.2 M default
     texts = " ".join(t for t, _ in p.notes)
     assert "exothermic" in texts and "ice bath" in texts  # acid chloride with an amine
+    assert "--temperature" not in texts  # planned at 0 degC already
     assert any("5 mL/h" in s.text for s in p.steps)
+    warm = " ".join(t for t, _ in procedure(s.evolve(temperature="25 degC")).notes)
+    assert "for 25 degC: give --temperature '0 degC'" in warm  # the plan says what it assumed
 
 
 def test_the_promised_outcome_is_the_simulated_one(hcl_salt):

@@ -295,7 +295,14 @@ def bench_notes(scenario: Scenario, rows: list[Reagent]) -> list[tuple[str, str]
         out.append((notes["co2"]["text"].format(ml=ml, mmol=mmol), notes["co2"]["source"]))
     if el.class_name in ACID_CHLORIDES:
         n = notes["acid_chloride"]
-        out.append((n["text"].format(name=el.name, limit=COLD_LIMIT_C), n["source"]))
+        text = n["text"].format(name=el.name, limit=COLD_LIMIT_C)
+        t_c = scenario.temperature_c()
+        if t_c > COLD_LIMIT_C:  # the steps and the split are for that temperature
+            text += (
+                f"; the steps and the expected split are for {t_c:g} degC:"
+                " give --temperature '0 degC' to plan and simulate the cooled run"
+            )
+        out.append((text, n["source"]))
     if el.class_name in ALKYLATING:
         n = notes["alkyl_halide"]
         out.append((n["text"].format(name=el.name), n["source"]))
