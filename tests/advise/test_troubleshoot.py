@@ -84,6 +84,9 @@ def test_acid_chloride_without_base_stalls_on_the_released_hcl():
     assert best.predicted.electrophile_consumed == pytest.approx(0.5, abs=0.02)
     # the fix (Et3N) is simulated and consumes the acid chloride
     assert best.fix_predicted.electrophile_consumed > 0.99
+    # the other causes run with the base added, and say so: their splits are not the stall's
+    assert "with 2.4 eq Et3N added" in t.warnings[0]
+    assert _get(t, "statistics").title.endswith("with 2.4 eq Et3N")
 
 
 def test_lcms_peaks_are_assigned_and_the_mono_mass_is_ambiguous():

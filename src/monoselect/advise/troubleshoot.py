@@ -269,6 +269,14 @@ def troubleshoot(scenario: Scenario, symptom: Symptom) -> Troubleshooting:
     candidates.append(peak_diag)
     ranked = _rank(candidates, symptom, expected)
     warnings = list(expected_result.warnings)
+    if ctx.base_short():
+        added, acid = ctx.working(), el.releases_acid or "acid"
+        warnings.insert(
+            0,
+            f"the run as given has less base than the {acid} the {el.name} releases "
+            f"({_pct(expected.fractions)}): every cause but the HX stall is tested, and every "
+            f"fix simulated, with {added.base_eq:.2g} eq Et3N added",
+        )
     if not any(d.chi2 is not None and d.chi2 <= FITS_CHI2 and not d.ruled_out for d in ranked):
         warnings.insert(
             0,
@@ -369,9 +377,10 @@ def _statistics(ctx: _Context) -> Diagnosis:
             "counting sites alone gives this split"
         )
     fix, fix_pred, numbers = _best_protocol(ctx)
+    with_base = f" with {ctx.working().base_eq:.2g} eq Et3N" if ctx.base_short() else ""
     return Diagnosis(
         "statistics",
-        "statistics alone: what these conditions give",
+        f"statistics alone: what these conditions give{with_base}",
         0.0,
         tuple(evidence),
         pred,
