@@ -913,7 +913,10 @@ def workup(
             raise InvalidInput(
                 "no workup steps given",
                 field="steps",
-                fix="give a workup file (see examples/workup_citric.yaml) or --step options",
+                fix="give --step once per operation, e.g. --step '{wash: {with: 0.5 M citric "
+                "acid, volume: 2 x 20 mL, keep: aqueous}}' --step '{basify: {with: 2 M NaOH, "
+                "to_ph: 12}}' --step '{extract: {solvent: DCM, volume: 3 x 20 mL}}', or a "
+                "workup file with a steps: list (the repository's examples/workup_citric.yaml)",
             )
         if product is not None:
             plan = make_workup(plan.steps, product)
