@@ -187,6 +187,17 @@ def test_cli_bad_steps_are_one_line_naming_the_field(tmp_path, step, field):
     assert not plot.exists()
 
 
+def test_no_steps_is_one_line_that_shows_how_to_give_them():
+    """The fix must work for a user without the repository's examples: the --step form."""
+    out = run_cli("workup", "--substrate", "piperazine", "--electrophile", "Boc2O")
+    assert out.returncode != 0 and len(out.stderr.strip().splitlines()) == 1
+    fix = out.stderr.split(" - ", 1)[1]
+    shown = [s.split("'")[1] for s in fix.split("--step ")[2:]]  # the example's --step values
+    ran = run_cli("workup", "--substrate", "piperazine", "--electrophile", "Boc2O",
+                  *[a for step in shown for a in ("--step", step)])  # fmt: skip
+    assert ran.returncode == 0 and "Isolated product: mono" in ran.stdout
+
+
 def test_unknown_product_names_the_field():
     with pytest.raises(InvalidInput) as e:
         plan = make_workup(
