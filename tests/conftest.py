@@ -45,16 +45,19 @@ def run_cli(*args: str, cwd=None) -> Ran:
     from monoselect.cli import app
 
     old = os.getcwd()
-    built = typer.testing._get_command
+    # the click command is built once, as the installed command builds it once per process
+    # (typer's runner rebuilds every subcommand per call, 20 ms each; a typer without this
+    # hook just keeps doing so)
+    built = getattr(typer.testing, "_get_command", None)
     try:
         if cwd is not None:
             os.chdir(cwd)
-        # the click command is built once, as the installed command builds it once per
-        # process (typer's runner rebuilds every subcommand per call: 20 ms each)
-        typer.testing._get_command = _command
+        if built is not None:
+            typer.testing._get_command = _command
         result = CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=True)
     finally:
-        typer.testing._get_command = built
+        if built is not None:
+            typer.testing._get_command = built
         os.chdir(old)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception

@@ -21,7 +21,7 @@ from numba import njit
 from monoselect.kinetics import rodas4 as tab, rosenbrock as rb
 from monoselect.kinetics.system import NOT_FINITE, OK, STEP_UNDERFLOW, TOO_MANY_STEPS
 
-_FAST = {"contract", "arcp", "reassoc", "nsz", "afn"}
+_FAST = rb._FAST  # the site kernel's fast-math flags (no "no NaN / no inf" assumption)
 
 
 @njit(cache=True, error_model="numpy", fastmath=_FAST)
