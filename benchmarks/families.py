@@ -6,7 +6,7 @@ family, warm.
 
 1. one simulate, 1,4-diazepane + 1 eq 1,4-dibromobutane fed over 2 h, and 1,4-diazepane +
    benzaldehyde then NaBH(OAc)3 (one portion): compiled kernel vs the same stages through
-   SciPy's Radau (``staged._compiled_run`` switched off), median of three warm runs in this
+   SciPy's Radau (``staged.radau_only()``), median of three warm runs in this
    process, one core each; the largest difference in the final fractions;
 2. `monoselect compare` as a chemist types it (a new process each time, after one warm-up
    run that fills the caches), for the site family (Boc2O, AcCl in THF), a linker and an
@@ -41,16 +41,12 @@ def _integrator_rows() -> list[tuple[str, float, float, float]]:
         "reductive amination": make_scenario(electrophile="benzaldehyde"),
     }
     rows = []
-    compiled_run = staged._compiled_run
     for name, scenario in cases.items():
         fast = simulate(scenario).split().fractions
         compiled = _median(lambda s=scenario: simulate(s))
-        staged._compiled_run = lambda *_: None  # the SciPy Radau path
-        try:
+        with staged.radau_only():
             slow = simulate(scenario).split().fractions
             radau = _median(lambda s=scenario: simulate(s))
-        finally:
-            staged._compiled_run = compiled_run
         diff = max(abs(fast[k] - slow[k]) for k in fast)
         rows.append((name, compiled, radau, diff))
     return rows

@@ -280,7 +280,7 @@ def test_the_compiled_rates_and_jacobian_are_the_mass_action_ones(seed, volume_s
     assert jac == pytest.approx(expected, rel=1e-12, abs=1e-12)
 
 
-def test_the_compiled_run_is_the_radau_run(monkeypatch):
+def test_the_compiled_run_is_the_radau_run():
     """A fed two-step network, then a dose that starts a fast step: the compiled RODAS4
     and SciPy's Radau agree to their tolerance, step by step counted differently."""
     from monoselect.kinetics import staged
@@ -298,18 +298,21 @@ def test_the_compiled_run_is_the_radau_run(monkeypatch):
     y0 = [1e-2, 0.0, 0.0, 0.0, 0.05, 0.0]
     kw = dict(rtol=1e-9, atol=1e-13, amount_scale=1e-2, volume_index=4)
     compiled = integrate_staged(law, y0, stages, **kw)
-    monkeypatch.setattr(staged, "_compiled_run", lambda *a: None)
-    radau = integrate_staged(law, y0, stages, **kw)
+    with staged.radau_only():
+        radau = integrate_staged(law, y0, stages, **kw)
     assert compiled.final == pytest.approx(radau.final, rel=1e-6, abs=1e-13)
     assert compiled.time[-1] == radau.time[-1] == 7200.0
     assert compiled.steps < radau.steps  # RODAS4 here: no Newton iterations to fail
 
 
 def test_a_failed_compiled_run_is_repeated_on_radau():
-    """The compiled kernel gives up on a blow-up; Radau then runs and names the failure
-    (SolverFailure, never a silent NaN)."""
-    law = MassAction([[0, 0]], [[1]], [1.0], volume=1.0)
+    """The compiled kernel gives up on a blow-up (A + A -> 3 A) and says so with None;
+    integrate_staged then runs Radau, which names the failure (never a silent NaN)."""
     from monoselect.kinetics import staged
 
-    assert staged._compiled_run(law, np.array([1.0]), [Stage(2.0)], np.ones(1), 1e-8, 1e-12,
-                                math.inf, "autocatalysis", "conditions") is None  # fmt: skip
+    law = MassAction([[0, 0]], [[1]], [1.0], volume=1.0)
+    args = ("autocatalysis", "conditions")
+    given = staged._compiled_run(law, np.ones(1), [Stage(2.0)], np.ones(1), 1e-8, 1e-12, 9.0, *args)
+    assert given is None
+    with pytest.raises(SolverFailure, match="Radau"):
+        integrate_staged(law, [1.0], [Stage(2.0)], rtol=1e-8, atol=1e-12, what="autocatalysis")

@@ -20,6 +20,7 @@ its own ``rhs``/``jacobian`` pair (anything shaped like ``RateLaw``) and keeps t
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -255,7 +256,7 @@ def integrate_staged(
                 raise InvalidInput(
                     f"{what}: a stage feed or dose must have {n} entries", field=field
                 )
-    if isinstance(law, MassAction) and not any(stage.events for stage in stages):
+    if _use_compiled and isinstance(law, MassAction) and not any(s.events for s in stages):
         run = _compiled_run(law, y, stages, scale, rtol, atol, t_end, what, field)
         if run is not None:
             return run
@@ -330,6 +331,19 @@ def integrate_staged(
     return StagedRun(np.concatenate(times), np.concatenate(states), steps, stopped_by)
 
 
+@contextlib.contextmanager
+def radau_only():
+    """Every staged run inside the block on SciPy's Radau, as before the compiled kernel:
+    the baseline the benchmarks time it against, and the reference the tests compare to."""
+    global _use_compiled
+    saved, _use_compiled = _use_compiled, False
+    try:
+        yield
+    finally:
+        _use_compiled = saved
+
+
+_use_compiled = True
 RECORD = 20_000  # accepted steps kept by the compiled run (then the last slot moves on)
 MAX_STEPS = 500_000
 
