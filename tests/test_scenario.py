@@ -158,6 +158,23 @@ def test_a_number_without_a_unit_is_read_in_the_stated_unit_and_said_so():
     ]
 
 
+def test_equivalents_are_read_as_chemists_write_them():
+    """'1.1 eq', '1.1 equiv', '2 EQ' are numbers of equivalents in every eq field (scenario,
+    family options, protocol conditions and parameters); a word is one error with the fix."""
+    from monoselect import make_conditions
+    from monoselect.protocols import PROTOCOLS
+
+    s = make_scenario(eq="1.1 eq", substrate_eq=" 2 EQ ", acid="HCl", acid_eq="1 equiv")
+    assert (s.eq, s.substrate_eq, s.acid_eq) == (1.1, 2.0, 1.0)
+    assert make_scenario(eq="1.1 eq") == make_scenario(eq=1.1)
+    c = make_conditions(eq="1.2 eq", max_substrate_eq="3 equiv.")
+    assert (c.eq, c.max_substrate_eq) == (1.2, 3.0)
+    assert PROTOCOLS["excess"].params(substrate_eq="4 eq").substrate_eq == 4.0
+    with pytest.raises(InvalidInput, match="field: eq") as err:
+        make_scenario(eq="1.1 eqs")
+    assert err.value.fix == "give a number, e.g. 1.1 or '1.1 eq'"
+
+
 def test_held_out_edges_are_refused_or_said():
     """Cases from an independent bad-input corpus: each is one clear error or a warning."""
     from monoselect import InvalidStructure

@@ -16,10 +16,11 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal, NamedTuple
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -29,9 +30,11 @@ from pydantic import (
 )
 
 from monoselect.errors import InvalidInput
-from monoselect.units import parse_quantity as _parse_quantity
+from monoselect.units import parse_quantity as _parse_quantity, strip_equivalents
 
 Quantity = float | int | str
+# a number of equivalents: 1.1, '1.1' or '1.1 eq' (as chemists write it)
+Equivalents = Annotated[float, BeforeValidator(strip_equivalents)]
 
 # How long a run lasts when the user gives no time. The site family stops when the limiting
 # reagent is spent (to SPENT_TOL of its charge), bounded by TIME_CAP_S; families without
@@ -79,7 +82,7 @@ class _Spec(BaseModel):
 class FeedStep(_Spec):
     """One stage of a multi-stage feed: ``eq`` of the fed reagent over ``time`` (0 eq = hold)."""
 
-    eq: float = Field(ge=0)
+    eq: Equivalents = Field(ge=0)
     time: Quantity
     _seconds: float = PrivateAttr(0.0)
 
@@ -186,7 +189,7 @@ class ReductiveSpec(_Spec):
     """Reductive amination: the hydride, and how long the imine forms before it goes in."""
 
     hydride: str = "NaBH(OAc)3"
-    hydride_eq: float = Field(1.5, description="hydride equivalents per diamine")
+    hydride_eq: Equivalents = Field(1.5, description="hydride equivalents per diamine")
     pre_time: Quantity = Field(0, description="imine pre-formation before the hydride; 0 = one pot")
     dehydrating: bool = Field(False, description="sieves / MgSO4 in the flask")
     _pre: float = PrivateAttr(0.0)
@@ -357,8 +360,8 @@ class Scenario(_Spec):
 
     substrate: str = "1,4-diazepane"
     electrophile: str = "Boc2O"
-    eq: float = Field(1.0, description="electrophile equivalents")
-    substrate_eq: float = Field(1.0, description="substrate equivalents")
+    eq: Equivalents = Field(1.0, description="electrophile equivalents")
+    substrate_eq: Equivalents = Field(1.0, description="substrate equivalents")
     scale: Quantity = "10 mmol"
     conc: Quantity = Field(
         "0.2 M", description="concentration of the reagent in the flask at start"
@@ -378,9 +381,9 @@ class Scenario(_Spec):
         None, description="stop at this substrate conversion (0-1)"
     )
     acid: str | None = Field(None, description="acid charged with the substrate, e.g. HCl")
-    acid_eq: float = Field(0.0, description="acid equivalents per substrate")
+    acid_eq: Equivalents = Field(0.0, description="acid equivalents per substrate")
     base: str | None = Field(None, description="base charged with the substrate, e.g. Et3N")
-    base_eq: float = Field(0.0, description="base equivalents per substrate")
+    base_eq: Equivalents = Field(0.0, description="base equivalents per substrate")
     temperature: Quantity = Field("25 degC", description="reaction temperature")
     solvent: str | None = Field(None, description="reaction solvent, e.g. DCM, THF, MeOH")
     kappa: float | None = None
@@ -917,7 +920,13 @@ def build(model: type[BaseModel], fields: dict, *, where: str, prefix: str = "")
         cause = err.get("ctx", {}).get("error")
         if isinstance(cause, InvalidInput):  # raised by a validator: keep its field and fix
             raise InvalidInput(cause.message, field=cause.field, fix=cause.fix) from None
-        raise InvalidInput(err["msg"].removeprefix("Value error, "), field=prefix + loc) from None
+        fix = None
+        if err["type"] == "float_parsing":  # a word where a number belongs
+            equivalents = str(err["loc"][-1]).endswith("eq")
+            fix = "give a number, e.g. 1.1" + (" or '1.1 eq'" if equivalents else "")
+        raise InvalidInput(
+            err["msg"].removeprefix("Value error, "), field=prefix + loc, fix=fix
+        ) from None
 
 
 # keys people write for a flag whose file key differs

@@ -50,6 +50,15 @@ _RATIO_UNITS = {"dimensionless", "percent", "equivalent"}
 # "4 a" (years), which are typos here, not durations.
 _TIME_UNITS = {"second", "millisecond", "minute", "hour", "day", "week"}
 _NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)\b", re.IGNORECASE)
+_EQUIVALENTS = re.compile(rf"\s*({_NUMBER})\s*(?:eq|equiv\.?|equivalents?)\s*", re.IGNORECASE)
+
+
+def strip_equivalents(value: object) -> object:
+    """'1.1 eq' or '1.1 equiv', as chemists write equivalents, -> '1.1'; anything else as
+    given (the number check then says what is wrong with it)."""
+    if isinstance(value, str) and (m := _EQUIVALENTS.fullmatch(value)):
+        return m.group(1)
+    return value
 
 
 # The units chemists type most, as (factor, offset) to the engine unit: read without pint,

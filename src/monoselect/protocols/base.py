@@ -21,6 +21,7 @@ from monoselect.results import Result, Split
 from monoselect.scenario import (
     MAX_EQ,
     SALT,
+    Equivalents,
     Quantity,
     Scenario,
     build,
@@ -42,7 +43,7 @@ class Conditions(BaseModel):
 
     substrate: str = "1,4-diazepane"
     electrophile: str = "Boc2O"
-    eq: float = Field(1.0, description="electrophile equivalents per diamine")
+    eq: Equivalents = Field(1.0, description="electrophile equivalents per diamine")
     scale: Quantity = Field("10 mmol", description="amount of diamine for 1 eq")
     conc: Quantity = Field("0.2 M", description="concentration in the flask")
     temperature: Quantity = "25 degC"
@@ -55,7 +56,7 @@ class Conditions(BaseModel):
         description="base for acid-releasing electrophiles: 'auto' (Et3N, 1.2 eq per eq of "
         "acid released), a name, or 'none'",
     )
-    base_eq: float | None = None
+    base_eq: Equivalents | None = None
     kappa: float | None = Field(
         None, gt=0, description="k2/k1 per molecule, e.g. from `monoselect fit` (default: from pKa)"
     )
@@ -65,7 +66,7 @@ class Conditions(BaseModel):
         description="salts that precipitate above this concentration, e.g. 'SM.HCl=1 mM, "
         "Et3N.HCl=5 mM'; a base's salt applies where that base is charged",
     )
-    max_substrate_eq: float = Field(10.0, description="most diamine equivalents you accept")
+    max_substrate_eq: Equivalents = Field(10.0, description="most diamine equivalents you accept")
     max_time: Quantity = Field("24 h", description="longest run you accept")
     precious: Literal["substrate", "electrophile"] = Field(
         "substrate", description="which reagent's yield ranks the protocols"

@@ -15,12 +15,12 @@ from monoselect.protocols.base import (
     scenario_for,
     summarise,
 )
-from monoselect.scenario import Quantity
+from monoselect.scenario import Equivalents, Quantity
 
 
 class Params(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-    substrate_eq: float = Field(5.0, gt=1.0, description="diamine eq per eq of electrophile")
+    substrate_eq: Equivalents = Field(5.0, gt=1.0, description="diamine eq per eq of electrophile")
     addition_time: Quantity = "0 min"
 
 

@@ -18,7 +18,7 @@ from monoselect.protocols.base import (
     scenario_for,
     summarise,
 )
-from monoselect.scenario import Quantity
+from monoselect.scenario import Equivalents, Quantity
 
 STATE_NAMES = ("free base", "monocation", "dication", "trication", "tetracation")
 
@@ -26,7 +26,7 @@ STATE_NAMES = ("free base", "monocation", "dication", "trication", "tetracation"
 class Params(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     acid: str = Field("HCl in MeOH", description="HCl solution: in MeOH, dioxane or Et2O")
-    acid_eq: float = Field(1.0, gt=0.0)
+    acid_eq: Equivalents = Field(1.0, gt=0.0)
     temperature: Quantity | None = Field(None, description="default: the conditions'")
     addition_time: Quantity = Field("30 min", description="electrophile added dropwise")
 

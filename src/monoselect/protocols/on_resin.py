@@ -19,15 +19,15 @@ from monoselect.protocols.base import (
     one_ended,
     scenario_for,
 )
-from monoselect.scenario import Quantity
+from monoselect.scenario import Equivalents, Quantity
 
 
 class Params(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     loading: Quantity = Field("1.2 mmol/g", description="resin loading (batch certificate)")
     swelling: Quantity = "5 mL/g"
-    diamine_eq: float = Field(3.0, gt=0, description="diamine eq per site in the loading")
-    electrophile_eq: float | None = Field(
+    diamine_eq: Equivalents = Field(3.0, gt=0, description="diamine eq per site in the loading")
+    electrophile_eq: Equivalents | None = Field(
         None, gt=0, description="electrophile eq per site; default: the conditions' eq"
     )
 

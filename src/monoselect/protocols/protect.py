@@ -24,6 +24,7 @@ from monoselect.protocols.base import (
     scenario_for,
     summarise,
 )
+from monoselect.scenario import Equivalents
 
 # protocols that leave the mono-protected amine in solution, ready for step 2
 MONO_PROTECTION = ("direct", "excess", "slow_addition", "inverse", "hcl_salt")
@@ -37,7 +38,7 @@ class Params(BaseModel):
         None, description="default: Boc2O, or Cbz-Cl when the wanted group is a Boc"
     )
     protect_with: str = Field("hcl_salt", description="protocol for the mono-protection")
-    functionalise_eq: float = Field(1.1, gt=0.0)
+    functionalise_eq: Equivalents = Field(1.1, gt=0.0)
     deprotection_yield: float = Field(0.95, gt=0.0, le=1.0)
 
 

@@ -8,13 +8,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from monoselect.models import simulate
 from monoselect.protocols.base import Conditions, Protocol, ProtocolResult, scenario_for
-from monoselect.scenario import Quantity
+from monoselect.scenario import Equivalents, Quantity
 
 
 class Params(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     hydride: str = "NaBH(OAc)3"
-    hydride_eq: float = Field(1.5, gt=0)
+    hydride_eq: Equivalents = Field(1.5, gt=0)
     pre_time: Quantity = Field("2 h", description="pre-formed mode only")
     dehydrating: bool = Field(True, description="pre-formed mode only (its usual partner)")
 

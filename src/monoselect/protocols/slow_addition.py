@@ -20,12 +20,12 @@ from monoselect.protocols.base import (
     scenario_for,
     summarise,
 )
-from monoselect.scenario import Quantity
+from monoselect.scenario import Equivalents, Quantity
 
 
 class Params(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-    substrate_eq: float = Field(2.0, ge=1.0, description="diamine eq (the article uses 2)")
+    substrate_eq: Equivalents = Field(2.0, ge=1.0, description="diamine eq (the article uses 2)")
     addition_time: Quantity = "4 h"
     feed_conc: Quantity = Field("0.05 M", description="electrophile solution in the syringe")
     conc: Quantity | None = Field(None, description="diamine in the flask; default: conditions")
