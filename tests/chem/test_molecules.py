@@ -106,6 +106,36 @@ def test_linker_is_bifunctional_and_boc_releases_no_acid():
     assert resolve_electrophile("AcCl").releases_acid == "HCl"
 
 
+@pytest.mark.parametrize(
+    ("smiles", "other"),
+    [
+        ("ClCC(=O)Cl", ("alkyl halide",)),  # chloroacetyl chloride: the CH2Cl alkylates later
+        ("ClCc1ccc(cc1)C(=O)Cl", ("alkyl halide",)),
+        ("ClCCS(=O)(=O)Cl", ("alkyl halide",)),
+        ("BrCCCCBr", ()),  # a linker: both ends are the class that reacts
+        ("BrCCCCCl", ()),
+        ("CC(C)(C)OC(=O)OC(=O)OC(C)(C)C", ()),  # Boc2O is no anhydride besides
+        ("CC(=O)OC(C)=O", ()),
+    ],
+)
+def test_a_second_electrophilic_group_of_another_class_is_found(smiles, other):
+    assert resolve_electrophile(smiles).other_groups == other
+
+
+def test_no_reagent_of_the_table_has_an_unmodelled_second_group():
+    names = {e.name for e in tables.reagents().values()}
+    assert not [n for n in names if resolve_electrophile(n).other_groups]
+
+
+def test_the_run_says_what_the_second_group_would_do():
+    from monoselect import make_scenario, simulate
+
+    said = simulate(make_scenario(substrate="piperazine", electrophile="ClCC(=O)Cl"))
+    assert any("second electrophilic group (alkyl halide)" in w for w in said.warnings)
+    plain = simulate(make_scenario(substrate="piperazine", electrophile="AcCl"))
+    assert not any("second electrophilic group" in w for w in plain.warnings)
+
+
 def test_unknown_name_suggests_the_right_one():
     with pytest.raises(UnknownReagent, match="did you mean 1,4-diazepane"):
         resolve_substrate("diazepan")

@@ -81,6 +81,9 @@ class Electrophile:
     k_terms: tuple[RateTerm, ...] = ()
     k_estimated: bool = False  # k_default is class value x assumed/approximate factors
     end_factors: tuple[tuple[str, float], ...] = ()  # per leaving group (linker ends)
+    # electrophilic groups of other classes on atoms the reacting class does not use (the
+    # CH2Cl of chloroacetyl chloride): not reacted by the models, said in every result
+    other_groups: tuple[str, ...] = ()
 
 
 def _shown(text: str) -> str:
@@ -428,7 +431,8 @@ def resolve_electrophile(text: str, *, field: str = "electrophile") -> Electroph
             fix="supported: dicarbonate (Boc2O), chloroformate, acyl chloride, anhydride, "
             "sulfonyl chloride, alkyl halide or sulfonate, aldehyde",
         )
-    groups = len(mol.GetSubstructMatches(Chem.MolFromSmarts(cls.pattern)))
+    matches = mol.GetSubstructMatches(Chem.MolFromSmarts(cls.pattern))
+    groups = len(matches)
     rate = reagent_rate(cls.name, mol)
     return Electrophile(
         name=entry.name if entry else text.strip(),
@@ -455,7 +459,27 @@ def resolve_electrophile(text: str, *, field: str = "electrophile") -> Electroph
         k_terms=rate.terms if rate else (),
         k_estimated=bool(rate and rate.estimated),
         end_factors=rate.ends if rate else (),
+        other_groups=_other_groups(mol, cls, matches),
     )
+
+
+def _other_groups(mol, cls, matches) -> tuple[str, ...]:
+    """Labels of the other shipped classes whose match shares no heteroatom (leaving group,
+    carbonyl O) with ``matches``: a carbon may be shared (the CH2 of ClCH2-COCl)."""
+    from rdkit import Chem
+
+    def hetero(match):
+        return {i for i in match if mol.GetAtomWithIdx(i).GetAtomicNum() != 6}
+
+    used = set().union(*(hetero(m) for m in matches))
+    found = []
+    for other in tables.electrophile_classes():
+        if other.name == cls.name or other.label in found:
+            continue
+        hits = mol.GetSubstructMatches(Chem.MolFromSmarts(other.pattern))
+        if any(not used & hetero(hit) for hit in hits):
+            found.append(other.label)
+    return tuple(found)
 
 
 def resolve_acid_base(text: str, *, field: str, kind: str) -> tables.AcidBase:

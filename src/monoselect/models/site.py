@@ -610,6 +610,13 @@ def simulate(scenario: Scenario, table: SpeciesTable | None = None) -> SiteResul
     traj = integrate(problem)
     outcome = make_outcome(problem, net, traj)
     warnings = []
+    if el.other_groups:
+        warnings.append(
+            f"{el.name} has a second electrophilic group ({', '.join(el.other_groups)}) that "
+            f"this model does not react (only its {el.class_label}): the products keep it and "
+            "can go on to react with a second amine (bridging) or close a ring, which is not "
+            "simulated"
+        )
     if traj.status == ks.CAP_REACHED:
         warnings.append(
             f"stopped at the time cap of {problem.time_cap / 86400:g} days "
