@@ -34,6 +34,9 @@ def _structure_svg(smiles: str, size=(180, 130)) -> str:
     mol = Chem.MolFromSmiles(smiles)
     d = rdMolDraw2D.MolDraw2DSVG(*size)
     d.drawOptions().clearBackground = False
+    # one scale for SM, mono and bis (a small molecule would otherwise fill its box and look
+    # larger than its products); a molecule too big for the box is still shrunk to fit
+    d.drawOptions().fixedBondLength = 22
     d.DrawMolecule(mol)
     d.FinishDrawing()
     text = d.GetDrawingText()
