@@ -153,11 +153,9 @@ def test_a_finite_time_blowup_raises_solver_failure_naming_the_run():
     assert 0.9 < reached <= 1.0 + 1e-6  # it got as close to t* = 1 s as it could
 
 
-@settings(max_examples=30, deadline=None)
-@given(seed=st.integers(0, 2**31 - 1), volume_state=st.booleans())
-def test_the_analytic_jacobian_is_the_derivative_of_the_rates(seed, volume_state):
-    """Zeroth, first and second order (A + A too), with and without the volume as a state."""
-    rng = np.random.default_rng(seed)
+def _random_network(rng, volume_state):
+    """Zeroth, first and second order (A + A too) on 5 states, the volume a state or not;
+    a state where to evaluate it."""
     n = 5
     reactants = np.array([[-1, -1], [0, -1], [1, 2], [3, 3], [2, 0], [4, 1]])
     if not volume_state:
@@ -172,7 +170,16 @@ def test_the_analytic_jacobian_is_the_derivative_of_the_rates(seed, volume_state
         volume_index=4 if volume_state else None,
         volume=rng.uniform(0.1, 3.0),
     )
-    y = rng.uniform(0.2, 2.0, n)
+    return law, rng.uniform(0.2, 2.0, n)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), volume_state=st.booleans())
+def test_the_analytic_jacobian_is_the_derivative_of_the_rates(seed, volume_state):
+    """Zeroth, first and second order (A + A too), with and without the volume as a state."""
+    rng = np.random.default_rng(seed)
+    law, y = _random_network(rng, volume_state)
+    n = y.size
     h = 1e-6
     numeric = np.stack(
         [(law.rhs(y + h * e) - law.rhs(y - h * e)) / (2 * h) for e in np.eye(n)], axis=1
@@ -253,21 +260,8 @@ def test_the_compiled_rates_and_jacobian_are_the_mass_action_ones(seed, volume_s
     from monoselect.kinetics import staged_kernel as sk
 
     rng = np.random.default_rng(seed)
-    n = 5
-    reactants = np.array([[-1, -1], [0, -1], [1, 2], [3, 3], [2, 0], [4, 1]])
-    if not volume_state:
-        reactants[reactants == 4] = 3
-    stoich = rng.integers(-2, 3, size=(n, len(reactants))).astype(float)
-    if volume_state:
-        stoich[4] = 0.0
-    law = MassAction(
-        reactants,
-        stoich,
-        rng.uniform(0.01, 10.0, len(reactants)),
-        volume_index=4 if volume_state else None,
-        volume=rng.uniform(0.1, 3.0),
-    )
-    y = rng.uniform(0.2, 2.0, n)
+    law, y = _random_network(rng, volume_state)
+    n = y.size
     scale = rng.uniform(0.5, 4.0, n)
     feed = rng.uniform(0.0, 1.0, n)
     vol = 4 if volume_state else -1
