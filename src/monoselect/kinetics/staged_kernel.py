@@ -140,9 +140,8 @@ def solve_staged(
 
     The network's stoichiometry comes by reaction: reaction r changes states
     ``idx[ptr[r]:ptr[r + 1]]`` by ``val[...]`` per event. ``feeds`` and ``doses`` are
-    [stage, state], scaled. Row 0 of the record is the start
-    before any dose; every accepted step follows while there is room (the last slot then
-    keeps the latest state).
+    [stage, state], scaled. Row 0 of the record is the start before any dose; every
+    accepted step follows while there is room (the last slot then keeps the latest state).
     """
     n = z0.size
     z = z0.copy()
@@ -188,7 +187,6 @@ def solve_staged(
                 )
             rejected = False
             h_next = h
-            last = False
             while True:
                 if steps >= max_steps:
                     return TOO_MANY_STEPS, n_rec, steps, t
