@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -55,11 +57,44 @@ class Server:
 
 
 @pytest.fixture(scope="session")
-def server():
-    """The default server (limits as shipped, except a rate limit the suite cannot hit)."""
-    s = Server("--rate-limit", "100000")
+def server(tmp_path_factory):
+    """The default server (limits as shipped, except a rate limit the suite cannot hit),
+    keeping saved runs in a SQLite store of its own (``server.db``)."""
+    db = f"sqlite:///{tmp_path_factory.mktemp('store') / 'runs.db'}"
+    s = Server("--rate-limit", "100000", "--db", db)
+    s.db = db
     yield s
     s.stop()
+
+
+# the distribution's Chromium, driven by Playwright (no browser is downloaded)
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NO_CHROMIUM = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason="no chromium: run scripts/system-packages.sh (installs the distribution's)",
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module (each test opens its own context, so no cookie
+    or cache is shared). Not per session: Playwright's sync API keeps an event loop running
+    in this thread while it is open, and the asyncio tests of other modules need it gone."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
 
 
 @pytest.fixture

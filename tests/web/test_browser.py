@@ -5,7 +5,6 @@ Any request that leaves 127.0.0.1 fails the test."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -13,35 +12,9 @@ import httpx
 import pytest
 
 from tests.strategies import ACCL_ET3N
+from tests.web.conftest import NO_CHROMIUM
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason="no chromium: run scripts/system-packages.sh (installs the distribution's)",
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
+pytestmark = [pytest.mark.slow, NO_CHROMIUM]
 
 
 @pytest.fixture

@@ -18,8 +18,7 @@ from monoselect import (
     recommend,
     troubleshoot,
 )
-from tests.web.conftest import first_difference, same_json
-from tests.web.test_browser import ARGS, CHROMIUM
+from tests.web.conftest import NO_CHROMIUM, first_difference, same_json
 
 
 def _post(server, path, body, **kw):
@@ -106,31 +105,27 @@ def test_every_desk_page_loads_with_its_example(server):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="no chromium: run scripts/system-packages.sh"
-)
-def test_advise_page_in_chromium_shows_the_ranking(server, tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1280, "height": 1100})
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(server.url + "/advise")
-        page.click("#run")
-        page.wait_for_selector("#view pre", timeout=120_000)
-        text = page.inner_text("#view")
-        assert "HCl salt" in text and "Decision path" in text
-        assert page.locator("#picture svg").count() == 1  # the advice's picture, inline
-        shot = Path(os.environ.get("MONOSELECT_SCREENSHOTS", tmp_path)) / "serve_advise.png"
-        page.screenshot(path=str(shot), full_page=True)
-        page.goto(server.url + "/procedure")
-        page.click("#run")
-        page.wait_for_selector("#reports:not([hidden])", timeout=120_000)
-        with page.expect_download(timeout=120_000) as dl:
-            page.click("#report-pdf")
-        saved = tmp_path / "plan.pdf"
-        dl.value.save_as(saved)
-        assert saved.read_bytes()[:5] == b"%PDF-"
-        browser.close()
-        assert not errors, errors
+@NO_CHROMIUM
+def test_advise_page_in_chromium_shows_the_ranking(server, browser, tmp_path):
+    context = browser.new_context(viewport={"width": 1280, "height": 1100}, accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(server.url + "/advise")
+    page.click("#run")
+    page.wait_for_selector("#view pre", timeout=120_000)
+    text = page.inner_text("#view")
+    assert "HCl salt" in text and "Decision path" in text
+    assert page.locator("#picture svg").count() == 1  # the advice's picture, inline
+    shot = Path(os.environ.get("MONOSELECT_SCREENSHOTS", tmp_path)) / "serve_advise.png"
+    page.screenshot(path=str(shot), full_page=True)
+    page.goto(server.url + "/procedure")
+    page.click("#run")
+    page.wait_for_selector("#reports:not([hidden])", timeout=120_000)
+    with page.expect_download(timeout=120_000) as dl:
+        page.click("#report-pdf")
+    saved = tmp_path / "plan.pdf"
+    dl.value.save_as(saved)
+    assert saved.read_bytes()[:5] == b"%PDF-"
+    context.close()
+    assert not errors, errors

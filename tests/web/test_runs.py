@@ -9,15 +9,12 @@ import httpx
 import pytest
 
 from tests.conftest import run_cli
-from tests.web.conftest import Server
 
 
-@pytest.fixture(scope="module")
-def kept(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'runs.db'}"
-    s = Server("--rate-limit", "100000", "--db", url)
-    yield s, url
-    s.stop()
+@pytest.fixture
+def kept(server):
+    """The page server and its store (this module is the only one that saves runs)."""
+    return server, server.db
 
 
 def test_a_run_saved_from_the_page_is_the_one_the_cli_shows(kept):
